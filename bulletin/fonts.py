@@ -1,0 +1,927 @@
+"""Font roles → font files, coverage checks and reportlab registration.
+
+A style names each role (title, fangsong, hei, kai, song, latin, ...) with the
+official families an office expects and free fallbacks; bulletin.yaml may
+override a role with a family name or a file path. This module finds the file
+for each role, says which characters a face lacks, and registers faces with
+reportlab. CFF-flavoured faces (Noto CJK) are redrawn as TrueType outlines
+because reportlab only embeds glyf fonts; conversions are cached on disk.
+
+Start-up time matters (a whole build must beat 0.18 s), hence:
+- one ``fc-list`` call lists every installed face (~7 ms); no fontTools scan
+  of system folders when fontconfig is present;
+- font files are identified with a tiny sfnt reader below instead of
+  fontTools (whose import alone costs ~35 ms);
+- reportlab's own parse of a glyf face doubles as its cmap for coverage;
+- fontTools is imported only to convert a CFF face or read its cmap.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+__all__ = [
+    "FontFace",
+    "FontError",
+    "find_family",
+    "resolve_fonts",
+    "registered_name",
+    "missing_chars",
+    "describe",
+    "cache_dir",
+    "base_charset",
+    "stats",
+]
+
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+
+# Bump when the conversion output changes, so old cache entries are ignored.
+_CONVERTER_VERSION = 1
+# cu2qu tolerance in font units (the otf2ttf default): invisible at print size.
+_CU2QU_MAX_ERR = 1.0
+# maxp limits written into converted fonts. reportlab copies maxp verbatim into
+# every embedded subset, so the values must not depend on which characters a
+# conversion happened to hold, or PDFs would differ with the cache state.
+# They are upper bounds: the heaviest GB2312 glyph of Noto Serif CJK SC Bold
+# has 312 points and 17 contours after conversion.
+_MAXP_POINTS = 4096
+_MAXP_CONTOURS = 512
+
+#: Counters for tests and timing reports (e.g. "no conversion happened").
+stats = {"conversions": 0, "fc_list_calls": 0, "files_scanned": 0}
+
+
+# --------------------------------------------------------------------------
+# Public types
+
+
+@dataclass(frozen=True)
+class FontFace:
+    role: str
+    family: str  # family name as found in the font (the spelling that matched)
+    path: Path
+    index: int  # TTC face index, 0 otherwise
+    outline: str  # "glyf" or "cff"
+    source: str  # "config" | "official" | "fallback" ("" from find_family)
+    style: str = ""  # style name as found, for display only
+
+
+class FontError(Exception):
+    """A font problem the user can fix; ``str()`` is one line per problem."""
+
+    def __init__(self, lines: str | list[str]):
+        self.lines = [lines] if isinstance(lines, str) else list(lines)
+        super().__init__("\n".join(self.lines))
+
+
+# --------------------------------------------------------------------------
+# Names
+
+
+def _norm(name: str) -> str:
+    # fontconfig compares families ignoring case and blanks; so do we.
+    return "".join(name.split()).casefold()
+
+
+def _split_style(spec: str) -> tuple[str, str | None]:
+    """'Noto Serif CJK SC:Bold' → ('Noto Serif CJK SC', 'Bold')."""
+    family, sep, style = spec.partition(":")
+    return family.strip(), (style.strip() or None) if sep else None
+
+
+_REGULAR_STYLES = {"regular", "book", "normal", "roman", "standard", "medium", "w3", "常规", "標準", "标准"}
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One installed face as listed by fontconfig or read from its file."""
+
+    families: tuple[str, ...]
+    styles: tuple[str, ...]
+    fullnames: tuple[str, ...]
+    path: str
+    index: int
+    outline: str  # "glyf" | "cff"
+
+
+# --------------------------------------------------------------------------
+# A minimal sfnt reader: table directory + name table, nothing else.
+
+
+def _decode_name(platform: int, encoding: int, raw: bytes) -> str | None:
+    try:
+        if platform == 0 or (platform == 3 and encoding in (0, 1, 10)):
+            return raw.decode("utf_16_be")
+        if platform == 3 and encoding in (3, 4):
+            # Old Chinese fonts store GBK/Big5 bytes in 16-bit slots; the
+            # zero high bytes of single-byte characters must go.
+            return raw.replace(b"\0", b"").decode("gbk" if encoding == 3 else "big5")
+        if platform == 1 and encoding == 0:
+            return raw.decode("mac_roman")
+        if platform == 1 and encoding == 25:
+            return raw.decode("gb2312")
+    except UnicodeDecodeError:
+        return None
+    return None
+
+
+def _read_names(f, offset: int, length: int) -> dict[int, list[str]]:
+    f.seek(offset)
+    data = f.read(length)
+    _fmt, count, strings = struct.unpack_from(">HHH", data, 0)
+    names: dict[int, list[str]] = {}
+    for i in range(count):
+        pid, eid, _lang, nid, ln, off = struct.unpack_from(">6H", data, 6 + 12 * i)
+        if nid not in (1, 2, 4, 16, 17):
+            continue
+        text = _decode_name(pid, eid, data[strings + off : strings + off + ln])
+        if text and text.strip():
+            bucket = names.setdefault(nid, [])
+            if text.strip() not in bucket:
+                bucket.append(text.strip())
+    return names
+
+
+def _read_face(f, path: str, index: int, offset: int) -> _Entry | None:
+    f.seek(offset)
+    head = f.read(12)
+    if len(head) < 12:
+        return None
+    num_tables = struct.unpack_from(">H", head, 4)[0]
+    records = f.read(16 * num_tables)
+    tables = {}
+    for i in range(num_tables):
+        tag, _sum, toff, tlen = struct.unpack_from(">4sLLL", records, 16 * i)
+        tables[tag] = (toff, tlen)
+    if b"glyf" in tables:
+        outline = "glyf"
+    elif b"CFF " in tables or b"CFF2" in tables:
+        outline = "cff"
+    else:
+        return None  # bitmap-only (e.g. colour emoji): useless for reportlab
+    if b"name" not in tables:
+        return None
+    names = _read_names(f, *tables[b"name"])
+    families = tuple(dict.fromkeys(names.get(16, []) + names.get(1, [])))
+    if not families:
+        return None
+    styles = tuple(dict.fromkeys(names.get(17, []) + names.get(2, [])))
+    return _Entry(families, styles, tuple(names.get(4, [])), path, index, outline)
+
+
+def read_font_file(path: str | os.PathLike) -> list[_Entry]:
+    """Every usable face of a .ttf/.otf/.ttc/.otc file ([] if unreadable)."""
+    path = str(path)
+    stats["files_scanned"] += 1
+    try:
+        with open(path, "rb") as f:
+            tag = f.read(4)
+            if tag == b"ttcf":
+                f.seek(8)
+                (count,) = struct.unpack(">L", f.read(4))
+                offsets = struct.unpack(">%dL" % count, f.read(4 * count))
+            elif tag in (b"\0\1\0\0", b"OTTO", b"true"):
+                offsets = (0,)
+            else:
+                return []
+            faces = [_read_face(f, path, i, off) for i, off in enumerate(offsets)]
+    except (OSError, struct.error):
+        return []
+    return [face for face in faces if face is not None]
+
+
+# --------------------------------------------------------------------------
+# The installed-font index: fontconfig when present, else a folder scan.
+
+
+def _system_font_dirs() -> list[Path]:
+    home = Path.home()
+    if sys.platform == "win32":
+        dirs = [Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"]
+        if os.environ.get("LOCALAPPDATA"):
+            dirs.append(Path(os.environ["LOCALAPPDATA"]) / "Microsoft" / "Windows" / "Fonts")
+        return dirs
+    if sys.platform == "darwin":
+        return [Path("/Library/Fonts"), Path("/System/Library/Fonts"), home / "Library" / "Fonts"]
+    return [
+        Path("/usr/share/fonts"),
+        Path("/usr/local/share/fonts"),
+        home / ".fonts",
+        home / ".local" / "share" / "fonts",
+    ]
+
+
+def _extra_font_dirs() -> list[Path]:
+    raw = os.environ.get("BULLETIN_FONT_DIRS", "")
+    return [Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip()]
+
+
+def _font_files(dirs: Iterable[Path]) -> list[str]:
+    files: list[str] = []
+    for top in dirs:
+        if not top.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames.sort()
+            files.extend(
+                os.path.join(dirpath, name)
+                for name in sorted(filenames)
+                if name.lower().endswith(FONT_SUFFIXES)
+            )
+    return files
+
+
+def _scan(dirs: Iterable[Path]) -> list[_Entry]:
+    return [entry for path in _font_files(dirs) for entry in read_font_file(path)]
+
+
+_FC_FORMAT = "\x1e".join(
+    [
+        "%{[]family{%{family}\x1f}}",
+        "%{[]style{%{style}\x1f}}",
+        "%{[]fullname{%{fullname}\x1f}}",
+        "%{file}",
+        "%{index}",
+        "%{fontformat}",
+    ]
+) + "\n"
+
+
+def _fc_list() -> list[_Entry] | None:
+    """All faces fontconfig knows, in one call; None if fc-list is unusable."""
+    if os.environ.get("BULLETIN_NO_FONTCONFIG"):
+        return None
+    exe = shutil.which("fc-list")
+    if not exe:
+        return None
+    stats["fc_list_calls"] += 1
+    try:
+        proc = subprocess.run(
+            [exe, "--format", _FC_FORMAT], capture_output=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode != 0:
+        return None
+    entries = []
+    # split("\n"), not splitlines(): the latter also splits at \x1e and \x1f.
+    for line in proc.stdout.decode("utf-8", "replace").split("\n"):
+        fields = line.split("\x1e")
+        if len(fields) != 6:
+            continue
+        families, styles, fullnames, path, index, fmt = fields
+        if not path.lower().endswith(FONT_SUFFIXES) or not index.isdigit():
+            continue
+        # Named instances of variable fonts carry the instance in the high
+        # bits; reportlab can only draw the default instance, so skip them.
+        if int(index) >> 16:
+            continue
+        outline = {"TrueType": "glyf", "CFF": "cff"}.get(fmt)
+        if outline is None:
+            continue
+        split = lambda s: tuple(v for v in s.split("\x1f") if v)  # noqa: E731
+        if not split(families):
+            continue
+        entries.append(_Entry(split(families), split(styles), split(fullnames), path, int(index), outline))
+    return entries
+
+
+class _Index:
+    """Installed faces keyed by normalised family (and full) name."""
+
+    def __init__(self, entries: list[_Entry]):
+        self.by_family: dict[str, list[_Entry]] = {}
+        self.by_fullname: dict[str, list[_Entry]] = {}
+        for entry in entries:
+            for name in entry.families:
+                self.by_family.setdefault(_norm(name), []).append(entry)
+            for name in entry.fullnames:
+                self.by_fullname.setdefault(_norm(name), []).append(entry)
+
+
+# In-process caches keyed by what they depend on, so tests that change the
+# environment (BULLETIN_FONT_DIRS, ...) get fresh answers.
+_SYSTEM_INDEX: dict[tuple, _Index] = {}
+_EXTRA_INDEX: dict[tuple, _Index] = {}
+
+
+def _system_index() -> _Index:
+    key = (os.environ.get("BULLETIN_NO_FONTCONFIG", ""), os.environ.get("FONTCONFIG_FILE", ""))
+    if key not in _SYSTEM_INDEX:
+        entries = _fc_list()
+        if entries is None:
+            entries = _scan_cached(_system_font_dirs())
+        _SYSTEM_INDEX[key] = _Index(entries)
+    return _SYSTEM_INDEX[key]
+
+
+def _extra_index() -> _Index:
+    dirs = tuple(str(d) for d in _extra_font_dirs())
+    if dirs not in _EXTRA_INDEX:
+        # Private folders are small; scanning them is cheaper than teaching
+        # fontconfig about them.
+        _EXTRA_INDEX[dirs] = _Index(_scan(Path(d) for d in dirs))
+    return _EXTRA_INDEX[dirs]
+
+
+def clear_caches() -> None:
+    """Forget every in-process lookup (tests; long-running processes)."""
+    _SYSTEM_INDEX.clear()
+    _EXTRA_INDEX.clear()
+    _RL_FONTS.clear()
+    _CMAPS.clear()
+    _CONVERTED.clear()
+
+
+def _pick(entries: list[_Entry], style: str | None) -> _Entry | None:
+    entries = sorted(entries, key=lambda e: (e.path, e.index))
+    if style is not None:
+        want = _norm(style)
+        for entry in entries:
+            if want in {_norm(s) for s in entry.styles}:
+                return entry
+        return None  # the family exists, but not in that style
+    for entry in entries:
+        if {_norm(s) for s in entry.styles} & _REGULAR_STYLES:
+            return entry
+    return entries[0] if entries else None
+
+
+def _lookup(index: _Index, family: str, style: str | None) -> _Entry | None:
+    key = _norm(family)
+    found = _pick(index.by_family.get(key, []), style)
+    if found is None and style is None:
+        # A full name such as "Noto Serif CJK SC Bold" names one face.
+        found = _pick(index.by_fullname.get(key, []), None)
+    return found
+
+
+def _face_from_entry(entry: _Entry, family: str, style: str | None) -> FontFace:
+    # Report the family in the spelling the user asked for, as the font has it.
+    spelled = next((n for n in entry.families if _norm(n) == _norm(family)), entry.families[0])
+    shown_style = style or (entry.styles[0] if entry.styles else "")
+    return FontFace("", spelled, Path(entry.path), entry.index, entry.outline, "", shown_style)
+
+
+def find_family(name: str, style: str | None = None) -> FontFace | None:
+    """The installed face of family ``name`` (any language), or None.
+
+    ``name`` may carry a style as 'Family:Style'. Folders in
+    BULLETIN_FONT_DIRS win over system fonts. The result has empty ``role``
+    and ``source``; resolve_fonts fills them in.
+    """
+    if style is None:
+        name, style = _split_style(name)
+    for index in (_extra_index(), _system_index()):
+        entry = _lookup(index, name, style)
+        if entry is not None:
+            return _face_from_entry(entry, name, style)
+    return None
+
+
+# --------------------------------------------------------------------------
+# Roles
+
+
+def _as_list(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+_FACE_INDEX = re.compile(r"^(.*)#(\d+)$")
+
+
+def _looks_like_path(value: str) -> bool:
+    bare = _FACE_INDEX.sub(r"\1", value)
+    return "/" in value or "\\" in value or bare.lower().endswith(FONT_SUFFIXES)
+
+
+def _face_from_file(role: str, spec: str, root: Path | None) -> FontFace:
+    """An override naming a file: 'fonts/x.ttf', 'x.ttc#2', '~/y.otf'."""
+    m = _FACE_INDEX.match(spec)
+    raw, index = (m.group(1), int(m.group(2))) if m else (spec, 0)
+    path = Path(raw).expanduser()
+    if not path.is_absolute():
+        path = (root or Path.cwd()) / path
+    where = f"fonts.{role} in bulletin.yaml"
+    if not path.is_file():
+        raise FontError(f"font for role '{role}': {where} names {spec}, which does not exist")
+    faces = {e.index: e for e in read_font_file(path)}
+    if not faces:
+        raise FontError(f"font for role '{role}': {where} names {spec}, which is not a TrueType/OpenType font")
+    if index not in faces:
+        raise FontError(
+            f"font for role '{role}': {where} names face #{index} of {raw}, "
+            f"which has faces {', '.join('#%d' % i for i in sorted(faces))}"
+        )
+    entry = faces[index]
+    return FontFace(role, entry.families[0], path.resolve(), index, entry.outline, "config",
+                    entry.styles[0] if entry.styles else "")
+
+
+def _resolve_role(role: str, spec: dict, override: str | None, root: Path | None) -> FontFace:
+    if override:
+        override = str(override).strip()
+        if _looks_like_path(override):
+            return _face_from_file(role, override, root)
+        face = find_family(override)
+        if face is None:
+            raise FontError(
+                f"font for role '{role}': fonts.{role} in bulletin.yaml names family "
+                f"'{override}', which is not installed"
+            )
+        return dataclasses.replace(face, role=role, source="config")
+    official, fallback = _as_list(spec.get("names")), _as_list(spec.get("fallback"))
+    for names, source in ((official, "official"), (fallback, "fallback")):
+        for name in names:
+            face = find_family(name)
+            if face is not None:
+                return dataclasses.replace(face, role=role, source=source)
+    tried = ", ".join(official + fallback) or "(no font names in the style)"
+    raise FontError(
+        f"font for role '{role}': none of {tried} found; "
+        f"install one of them or set fonts.{role} in bulletin.yaml"
+    )
+
+
+def resolve_fonts(
+    roles: dict[str, dict],
+    overrides: dict[str, str] | None = None,
+    root: Path | None = None,
+) -> dict[str, FontFace]:
+    """Role → face: override, then official names, then fallbacks.
+
+    Raises FontError with one line per role that failed (all roles are tried).
+    """
+    overrides = dict(overrides or {})
+    faces: dict[str, FontFace] = {}
+    errors: list[str] = []
+    for role in sorted(set(overrides) - set(roles)):
+        errors.append(f"fonts.{role} in bulletin.yaml: unknown font role '{role}' "
+                      f"(known: {', '.join(roles)})")
+    for role, spec in roles.items():
+        try:
+            faces[role] = _resolve_role(role, spec or {}, overrides.get(role), root)
+        except FontError as err:
+            errors.extend(err.lines)
+    if errors:
+        raise FontError(errors)
+    return faces
+
+
+# --------------------------------------------------------------------------
+# Cache folder
+
+
+def cache_dir() -> Path:
+    """BULLETIN_CACHE_DIR, else $XDG_CACHE_HOME/bulletin, else the platform's."""
+    if os.environ.get("BULLETIN_CACHE_DIR"):
+        return Path(os.environ["BULLETIN_CACHE_DIR"]).expanduser()
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]).expanduser() / "bulletin"
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "bulletin" / "cache"
+    return Path.home() / ".cache" / "bulletin"
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+# The fontconfig-less scan reads every font file's header; on Windows/macOS
+# that is hundreds of files. The on-disk index keeps each file's faces keyed
+# by size and mtime, so a rescan only stats the files.
+_SCAN_INDEX_NAME = "font-index-v1.json"
+
+
+def _scan_cached(dirs: list[Path]) -> list[_Entry]:
+    import json
+
+    index_path = cache_dir() / _SCAN_INDEX_NAME
+    try:
+        old = json.loads(index_path.read_text("utf-8"))
+    except (OSError, ValueError):
+        old = {}
+    new: dict[str, list] = {}
+    entries: list[_Entry] = []
+    for path in _font_files(dirs):
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        stamp = [st.st_size, st.st_mtime_ns]
+        cached = old.get(path)
+        if isinstance(cached, list) and len(cached) == 2 and cached[0] == stamp:
+            faces = [_Entry(tuple(f[0]), tuple(f[1]), tuple(f[2]), path, f[3], f[4]) for f in cached[1]]
+        else:
+            faces = read_font_file(path)
+        new[path] = [stamp, [[list(e.families), list(e.styles), list(e.fullnames), e.index, e.outline] for e in faces]]
+        entries.extend(faces)
+    if new != old:
+        try:
+            _atomic_write(index_path, json.dumps(new, ensure_ascii=False).encode("utf-8"))
+        except OSError:
+            pass  # a read-only cache only costs time
+    return entries
+
+
+# --------------------------------------------------------------------------
+# Characters
+
+
+def _charset(chars: Iterable[str] | None) -> set[str]:
+    """Accept a set of characters or whole strings of text."""
+    if chars is None:
+        return set()
+    if isinstance(chars, str):
+        return set(chars)
+    out: set[str] = set()
+    for item in chars:
+        out.update(item)
+    return out
+
+
+_BASE_CHARSET: frozenset[str] | None = None
+
+# Marks bulletins use that GB2312 lacks or maps elsewhere.
+_EXTRA_BASE = (
+    "—–―‒…‥·•‧‘’“”‹›«»‰‱′″℃℉№™©®§¶†‡※→←↑↓√∞±×÷≈≠≤≥"
+    "〇〈〉《》「」『』【】〔〕〖〗〘〙〝〞〟・ー"
+    "！＂＃＄％＆＇（）＊＋，－．／：；＜＝＞？＠［＼］＾＿｀｛｜｝～｟｠￠￡￢￣￤￥"
+    + "".join(chr(c) for c in range(0x2460, 0x24A0))  # ①…⑳ ⑴…⒇ ⒈…⒛
+    + "".join(chr(c) for c in range(0x2160, 0x2180))  # Ⅰ…Ⅻ ⅰ…ⅻ
+    + "".join(chr(c) for c in range(0x3220, 0x3244))  # ㈠…㈩ ...
+    + "".join(chr(c) for c in range(0x3000, 0x3040))  # CJK symbols and punctuation
+)
+
+
+def base_charset() -> frozenset[str]:
+    """GB2312 (symbols + level 1 + level 2 hanzi), printable ASCII, extras.
+
+    One conversion of this set serves nearly every issue; other characters
+    grow a face's cached conversion when a document needs them.
+    """
+    global _BASE_CHARSET
+    if _BASE_CHARSET is None:
+        chars = {chr(c) for c in range(0x20, 0x7F)} | set(_EXTRA_BASE)
+        for hi in list(range(0xA1, 0xAA)) + list(range(0xB0, 0xF8)):
+            for lo in range(0xA1, 0xFF):
+                try:
+                    chars.add(bytes((hi, lo)).decode("gb2312"))
+                except UnicodeDecodeError:
+                    pass
+        _BASE_CHARSET = frozenset(chars)
+    return _BASE_CHARSET
+
+
+def _printable(chars: set[str]) -> set[str]:
+    # Control characters (newlines, tabs) are never drawn, so never missing.
+    return {c for c in chars if unicodedata.category(c) != "Cc"}
+
+
+# --------------------------------------------------------------------------
+# reportlab
+
+
+_RL_FONTS: dict[tuple[str, int], object] = {}  # glyf faces: reportlab TTFont
+_CMAPS: dict[tuple[str, int], frozenset[int]] = {}  # CFF faces: source cmap
+# CFF faces: (reportlab name, requested chars, covered chars) of the current registration
+_CONVERTED: dict[tuple[str, int], tuple[str, frozenset[str], frozenset[str]]] = {}
+
+
+def _key(face: FontFace) -> tuple[str, int]:
+    return (str(face.path), face.index)
+
+
+def _rl_name(face: FontFace, suffix: str = "") -> str:
+    # Internal to reportlab (the PDF shows the font's PostScript name), but
+    # unique per file and face so two roles sharing a face share one font.
+    digest = zlib.crc32(str(face.path).encode("utf-8", "surrogatepass"))
+    return f"{face.path.stem}-{face.index}-{digest:08x}{suffix}"
+
+
+def _load_reportlab(name: str, source, index: int, face: FontFace):
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+    try:
+        return TTFont(name, source, subfontIndex=index)
+    except (TTFError, OSError, struct.error, ValueError) as err:
+        raise FontError(f"font for role '{face.role}': {face.path}#{face.index} cannot be used: {err}") from None
+
+
+def _rl_font(face: FontFace):
+    """reportlab's parse of a glyf face, made once per process."""
+    key = _key(face)
+    if key not in _RL_FONTS:
+        _RL_FONTS[key] = _load_reportlab(_rl_name(face), str(face.path), face.index, face)
+    return _RL_FONTS[key]
+
+
+def registered_name(face: FontFace, chars: Iterable[str] | None = None) -> str:
+    """Register ``face`` with reportlab (once) and return its reportlab name.
+
+    glyf faces are registered as they are. CFF faces are converted to
+    TrueType for the characters in ``chars`` plus base_charset(); the
+    conversion is cached on disk and grown when a document needs more.
+    """
+    from reportlab.pdfbase import pdfmetrics
+
+    if face.outline == "glyf":
+        font = _rl_font(face)
+        if font.fontName not in pdfmetrics._fonts:
+            pdfmetrics.registerFont(font)
+        return font.fontName
+    needed = _printable(_charset(chars))
+    current = _CONVERTED.get(_key(face))
+    if current is not None and needed <= current[1]:
+        return current[0]
+    source, requested, covered, digest = _converted(face, needed)
+    name = _rl_name(face, f"-tt{digest[:8]}")
+    if name not in pdfmetrics._fonts:
+        pdfmetrics.registerFont(_load_reportlab(name, source, 0, face))
+    _CONVERTED[_key(face)] = (name, requested, covered)
+    return name
+
+
+def missing_chars(face: FontFace, chars: Iterable[str]) -> set[str]:
+    """Characters of ``chars`` (a set or strings) that ``face`` cannot draw."""
+    want = _printable(_charset(chars))
+    if face.outline == "glyf":
+        cmap = _rl_font(face).face.charToGlyph
+        return {c for c in want if not cmap.get(ord(c))}
+    # CFF: answer from a conversion that asked for these characters if there
+    # is one (in memory or on disk), else from the source font's cmap.
+    current = _CONVERTED.get(_key(face))
+    if current is not None and want <= current[1]:
+        return want - current[2]
+    hit = _find_conversion(face, want)
+    if hit is not None:
+        return want - hit[2]
+    cmap = _cff_cmap(face)
+    return {c for c in want if ord(c) not in cmap}
+
+
+def _cff_cmap(face: FontFace) -> frozenset[int]:
+    key = _key(face)
+    if key not in _CMAPS:
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(str(face.path), fontNumber=face.index, lazy=True)
+        _CMAPS[key] = frozenset(font.getBestCmap())
+        font.close()
+    return _CMAPS[key]
+
+
+# --------------------------------------------------------------------------
+# CFF → TrueType conversion, cached
+
+
+def _fonttools_version() -> str:
+    # Reading the version without importing fontTools saves ~5 ms per build.
+    import importlib.util
+
+    spec = importlib.util.find_spec("fontTools")
+    if spec and spec.origin:
+        try:
+            text = Path(spec.origin).read_text("utf-8")
+            m = re.search(r"""^version\s*=\s*__version__\s*=\s*["']([^"']+)""", text, re.M)
+            if m:
+                return m.group(1)
+        except OSError:
+            pass
+    import fontTools
+
+    return fontTools.version
+
+
+def _source_key(face: FontFace) -> str:
+    import hashlib
+
+    st = face.path.stat()
+    raw = f"{face.path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{face.index}|{_fonttools_version()}|{_CONVERTER_VERSION}"
+    return hashlib.sha1(raw.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _set_digest(chars: Iterable[str]) -> str:
+    import hashlib
+
+    return hashlib.sha1("".join(sorted(chars)).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _conversions(face: FontFace):
+    """Cached conversions of ``face``: (ttf path, requested, covered, digest)."""
+    import json
+
+    folder = cache_dir() / "ttf"
+    try:
+        metas = sorted(folder.glob(_source_key(face) + "-*.json"))
+    except OSError:
+        return
+    for meta in metas:
+        ttf = meta.with_suffix(".ttf")
+        try:
+            info = json.loads(meta.read_text("utf-8"))
+            requested, covered = frozenset(info["requested"]), frozenset(info["covered"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # another process is replacing it, or it is damaged
+        if ttf.is_file():
+            yield ttf, requested, covered, meta.stem.rsplit("-", 1)[-1]
+
+
+def _find_conversion(face: FontFace, needed: set[str]):
+    for hit in _conversions(face):
+        if needed <= hit[1]:
+            return hit
+    return None
+
+
+def _converted(face: FontFace, needed: set[str]):
+    """A TrueType version of ``face`` holding ``needed``: from the cache, or
+    converted now for needed ∪ base set ∪ everything cached before."""
+    import json
+
+    hit = _find_conversion(face, needed)
+    if hit is not None:
+        return hit
+    older = list(_conversions(face))
+    requested = frozenset(base_charset() | needed).union(*(h[1] for h in older))
+    try:
+        data, covered = _convert_cff(face, requested)
+    except FontError:
+        raise
+    except Exception as err:  # fontTools raises many types on odd fonts
+        raise FontError(
+            f"font for role '{face.role}': converting {face.path}#{face.index} "
+            f"to TrueType failed: {err}"
+        ) from None
+    digest = _set_digest(requested)
+    stem = cache_dir() / "ttf" / f"{_source_key(face)}-{digest}"
+    meta = json.dumps(
+        {
+            "source": str(face.path),
+            "index": face.index,
+            "requested": "".join(sorted(requested)),
+            "covered": "".join(sorted(covered)),
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")
+    try:
+        # The .ttf first: a .json is only ever read next to a complete .ttf.
+        _atomic_write(stem.with_suffix(".ttf"), data)
+        _atomic_write(stem.with_suffix(".json"), meta)
+    except OSError:
+        import io
+
+        return io.BytesIO(data), requested, covered, digest  # read-only cache
+    for old_ttf, *_ in older:  # superseded: their sets are subsets of ours
+        for path in (old_ttf, old_ttf.with_suffix(".json")):
+            try:
+                path.unlink()
+            except OSError:
+                pass
+    return stem.with_suffix(".ttf"), requested, covered, digest
+
+
+def _convert_cff(face: FontFace, chars: Iterable[str]) -> tuple[bytes, frozenset[str]]:
+    """Redraw the glyphs of ``chars`` as quadratic TrueType outlines.
+
+    Only the needed glyphs are drawn (the "subset first" of the otf2ttf
+    route, without fontTools.subset's slow GSUB closure over a CJK font).
+    Everything reportlab copies into embedded subsets (head, hhea, maxp,
+    OS/2) is kept independent of the character set, so a PDF comes out
+    byte-identical whichever cached conversion served it.
+    """
+    import copy
+    import io
+
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont, newTable
+    from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
+
+    stats["conversions"] += 1
+    src = TTFont(str(face.path), fontNumber=face.index, lazy=True)
+    cmap = src.getBestCmap()
+    wanted = {ord(c): cmap[ord(c)] for c in chars if ord(c) in cmap}
+    order = [".notdef"] + sorted(set(wanted.values()) - {".notdef"}, key=src.getGlyphID)
+    glyph_set = src.getGlyphSet()
+    glyphs, metrics = {}, {}
+    for name in order:
+        pen = TTGlyphPen(None)
+        # CFF contours run counter-clockwise, TrueType clockwise.
+        glyph_set[name].draw(Cu2QuPen(pen, _CU2QU_MAX_ERR, reverse_direction=True))
+        glyph = pen.glyph()
+        glyph.recalcBounds(None)
+        glyphs[name] = glyph
+        advance = src["hmtx"][name][0]
+        metrics[name] = (advance, glyph.xMin if glyph.numberOfContours else 0)
+
+    # Not recalculating keeps the source's whole-font bbox and extents.
+    out = TTFont(recalcBBoxes=False, recalcTimestamp=False)
+    out.setGlyphOrder(order)
+    for tag in ("head", "hhea", "name"):
+        out[tag] = copy.deepcopy(src[tag])
+    out["head"].glyphDataFormat = 0
+    os2 = copy.deepcopy(src["OS/2"])
+    os2.updateFirstAndLastCharIndex = lambda ttFont: None  # keep the source's
+    out["OS/2"] = os2
+
+    post = newTable("post")
+    post.formatType = 3.0
+    for attr in ("italicAngle", "underlinePosition", "underlineThickness", "isFixedPitch"):
+        setattr(post, attr, getattr(src["post"], attr))
+    post.minMemType42 = post.maxMemType42 = post.minMemType1 = post.maxMemType1 = 0
+    out["post"] = post
+
+    maxp = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    maxp.numGlyphs = len(order)
+    maxp.maxPoints = max([_MAXP_POINTS] + [len(g.coordinates) for g in glyphs.values()])
+    maxp.maxContours = max([_MAXP_CONTOURS] + [g.numberOfContours for g in glyphs.values()])
+    for attr in ("maxComponentPoints", "maxComponentContours", "maxTwilightPoints", "maxStorage",
+                 "maxFunctionDefs", "maxInstructionDefs", "maxStackElements",
+                 "maxSizeOfInstructions", "maxComponentElements", "maxComponentDepth"):
+        setattr(maxp, attr, 0)
+    maxp.maxZones = 2
+    out["maxp"] = maxp
+
+    hmtx = newTable("hmtx")
+    hmtx.metrics = metrics
+    out["hmtx"] = hmtx
+    out["loca"] = newTable("loca")
+    glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = glyphs
+    out["glyf"] = glyf
+
+    subtables = []
+    bmp = {cp: g for cp, g in wanted.items() if cp <= 0xFFFF}
+    for platform, encoding in ((0, 3), (3, 1)):
+        sub = CmapSubtable.newSubtable(4)
+        sub.platformID, sub.platEncID, sub.language, sub.cmap = platform, encoding, 0, dict(bmp)
+        subtables.append(sub)
+    if len(bmp) < len(wanted):
+        for platform, encoding in ((0, 4), (3, 10)):
+            sub = CmapSubtable.newSubtable(12)
+            sub.platformID, sub.platEncID, sub.language, sub.cmap = platform, encoding, 0, dict(wanted)
+            subtables.append(sub)
+    cmap_table = newTable("cmap")
+    cmap_table.tableVersion = 0
+    cmap_table.tables = subtables
+    out["cmap"] = cmap_table
+
+    buf = io.BytesIO()
+    out.save(buf)
+    src.close()
+    covered = frozenset(chr(cp) for cp in wanted)
+    return buf.getvalue(), covered
+
+
+# --------------------------------------------------------------------------
+# Report
+
+
+def _where(face: FontFace) -> str:
+    collection = face.path.suffix.lower() in (".ttc", ".otc")
+    return f"{face.path}#{face.index}" if collection or face.index else str(face.path)
+
+
+def describe(faces: dict[str, FontFace]) -> list[str]:
+    """One line per role for ``bulletin fonts``; fallbacks carry a warning."""
+    width = max((len(role) for role in faces), default=0)
+    lines = []
+    for role, face in faces.items():
+        family = f"{face.family} {face.style}" if face.style and _norm(face.style) not in _REGULAR_STYLES else face.family
+        embed = "converted from CFF, embedded as subset" if face.outline == "cff" else "embedded as subset"
+        line = f"{role:<{width}}  {family}  {_where(face)}  {face.source}  {face.outline}  {embed}"
+        if face.source == "fallback":
+            line += "  [warning: official font not installed, using a substitute]"
+        lines.append(line)
+    return lines

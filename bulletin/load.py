@@ -1,0 +1,98 @@
+"""Read a bulletin repository's sources (bulletin.yaml, issue.yaml, articles)
+into checked values.  Nothing here renders or writes."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Doc, load_yaml, validate
+from .diagnostics import Collector
+from .numbering import IssueId, parse_issue_id, totals
+from .reader import ArticleSource, read_article
+from .repo import CONFIG_NAME, ISSUE_FILE, IssueFolder, article_paths, issue_folders
+from .schemas import ISSUE, PUBLICATION
+from .textfile import read_text
+
+
+@dataclass
+class Publication:
+    data: dict
+    doc: Doc
+
+
+@dataclass
+class IssueSource:
+    folder: IssueFolder
+    data: dict
+    doc: Doc
+    articles: list[ArticleSource] = field(default_factory=list)
+
+    @property
+    def date(self) -> _dt.date:
+        return self.data["date"]
+
+
+@dataclass
+class Repository:
+    root: Path
+    publication: Publication | None
+    folders: dict[IssueId, IssueFolder]
+    issue_docs: dict[IssueId, Doc | None]
+
+    def totals(self) -> dict[IssueId, int | None]:
+        anchors: dict[IssueId, int] = {}
+        pub = self.publication.data if self.publication else {}
+        anchor = (pub.get("numbering") or {}).get("anchor")
+        if anchor:
+            anchors[parse_issue_id(str(anchor["issue"]))] = int(anchor["total"])
+        for iid, doc in self.issue_docs.items():
+            if doc is not None and isinstance(doc.data, dict) and isinstance(doc.data.get("total"), int):
+                anchors[iid] = doc.data["total"]
+        return totals(list(self.folders), anchors)
+
+
+def read_yaml_file(path: Path, rel: str, diags: Collector) -> Doc | None:
+    text = read_text(path, rel, diags)
+    if text is None:
+        return None
+    return load_yaml(text, rel, diags)
+
+
+def load_repository(root: Path, diags: Collector) -> Repository:
+    """bulletin.yaml and every issue.yaml (needed for numbering); articles are read per issue."""
+    pub_doc = read_yaml_file(root / CONFIG_NAME, CONFIG_NAME, diags)
+    publication = None
+    if pub_doc is not None and validate(pub_doc, PUBLICATION, diags, CONFIG_NAME):
+        publication = Publication(pub_doc.data, pub_doc)
+    folders = issue_folders(root, diags)
+    docs: dict[IssueId, Doc | None] = {}
+    for iid, folder in folders.items():
+        rel = f"{folder.rel}/{ISSUE_FILE}"
+        path = folder.path / ISSUE_FILE
+        if not path.is_file():
+            diags.error("E010", rel, 1, f"issue {iid} has no {ISSUE_FILE} (it needs at least 'date: YYYY-MM-DD')")
+            docs[iid] = None
+            continue
+        doc = read_yaml_file(path, rel, diags)
+        docs[iid] = doc if doc is not None and validate(doc, ISSUE, diags, ISSUE_FILE) else None
+    return Repository(root, publication, folders, docs)
+
+
+def load_issue(repo: Repository, iid: IssueId, diags: Collector) -> IssueSource | None:
+    folder = repo.folders[iid]
+    doc = repo.issue_docs.get(iid)
+    if doc is None:
+        return None
+    order = doc.data.get("articles")
+    order_line = doc.value_line(("articles",))
+    issue = IssueSource(folder, doc.data, doc)
+    paths = article_paths(folder, [str(n) for n in order] if order is not None else None, order_line, repo.root, diags)
+    if not paths and not diags.errors:
+        diags.error("E031", f"{folder.rel}/{ISSUE_FILE}", 1, f"issue {iid} has no articles (*.md files)")
+    for path, rel in paths:
+        art = read_article(path, rel, repo.root, diags)
+        if art is not None:
+            issue.articles.append(art)
+    return issue

@@ -1,0 +1,336 @@
+"""Article files: front matter split, Markdown → model blocks.
+
+Markdown is CommonMark plus GFM tables through markdown-it-py, raw HTML off
+(it arrives as text).  Two rules make it fit the way people type Chinese:
+- emphasis: `**二、…。**为解决` is bold.  Strict CommonMark will not close `**`
+  after punctuation when a letter follows; we use the CJK-friendly flanking
+  rule (a delimiter run next to a CJK character may open/close even when the
+  other side is punctuation).  Written here rather than taking the small
+  mdit-py-cjk-friendly plugin: the rule is twenty lines and the plugin is a
+  young single-maintainer package on the hot path of every build.
+- soft line breaks between two CJK characters join them without a space.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+from markdown_it.rules_inline.state_inline import Delimiter, Scanned, StateInline
+
+from .config import Doc, load_yaml, validate
+from .diagnostics import Collector
+from .model import Figure, Heading, Para, Quote, Span, Spans, Src, Table
+from .schemas import ARTICLE
+from .textfile import read_text
+
+
+def is_cjk(ch: str) -> bool:
+    """Han, kana, hangul, CJK and full-width punctuation, and the quotes and
+    dashes that Chinese text uses (“ ” ‘ ’ — …)."""
+    if not ch:
+        return False
+    o = ord(ch)
+    return (
+        0x2E80 <= o <= 0x9FFF  # radicals, CJK symbols & punctuation, kana, CJK unified
+        or 0xAC00 <= o <= 0xD7AF
+        or 0xF900 <= o <= 0xFAFF
+        or 0xFE30 <= o <= 0xFE4F
+        or 0xFF00 <= o <= 0xFFEF
+        or 0x20000 <= o <= 0x3FFFF
+        or o in (0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0x00B7)
+    )
+
+
+def _scan_delims_cjk(state: StateInline, start: int, can_split_word: bool) -> Scanned:
+    pos, maximum, marker = start, state.posMax, state.src[start]
+    last = state.src[start - 1] if start > 0 else " "
+    while pos < maximum and state.src[pos] == marker:
+        pos += 1
+    nxt = state.src[pos] if pos < maximum else " "
+    last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
+    next_punct = isMdAsciiPunct(ord(nxt)) or isPunctChar(nxt)
+    last_ws, next_ws = isWhiteSpace(ord(last)), isWhiteSpace(ord(nxt))
+    # CommonMark's flanking rule, plus: a CJK neighbour on the far side counts
+    # like whitespace would (Chinese has no spaces to mark word boundaries).
+    left = not next_ws and (not next_punct or last_ws or last_punct or is_cjk(last))
+    right = not last_ws and (not last_punct or next_ws or next_punct or is_cjk(nxt))
+    can_open = left and (can_split_word or not right or last_punct)
+    can_close = right and (can_split_word or not left or next_punct)
+    return Scanned(can_open, can_close, pos - start)
+
+
+def _emphasis_cjk(state: StateInline, silent: bool) -> bool:
+    marker = state.src[state.pos]
+    if silent or marker not in ("_", "*"):
+        return False
+    scanned = _scan_delims_cjk(state, state.pos, marker == "*")
+    for _ in range(scanned.length):
+        token = state.push("text", "", 0)
+        token.content = marker
+        state.delimiters.append(
+            Delimiter(ord(marker), scanned.length, len(state.tokens) - 1, -1, scanned.can_open, scanned.can_close)
+        )
+    state.pos += scanned.length
+    return True
+
+
+def make_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    md.inline.ruler.at("emphasis", _emphasis_cjk)
+    return md
+
+
+_MD: MarkdownIt | None = None
+
+
+def markdown() -> MarkdownIt:
+    global _MD
+    if _MD is None:
+        _MD = make_markdown()
+    return _MD
+
+
+# ------------------------------------------------------------ front matter
+
+
+@dataclass
+class ArticleSource:
+    rel: str  # path relative to the repository root
+    meta: dict
+    doc: Doc
+    blocks: tuple
+    body_first_line: int
+
+
+def split_front_matter(text: str, rel: str, diags: Collector) -> tuple[str, str, int] | None:
+    """(yaml_text, body_text, body_first_line) or None with an error."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        diags.error("E030", rel, 1, "front matter: the file must start with a '---' line, then title/county…, then '---'")
+        return None
+    for i in range(1, len(lines)):
+        if lines[i].strip() in ("---", "..."):
+            return "\n".join(lines[1:i]) + "\n", "\n".join(lines[i + 1 :]), i + 2
+    diags.error("E030", rel, 1, "front matter: no closing '---' line")
+    return None
+
+
+def read_article(path: Path, rel: str, root: Path, diags: Collector) -> ArticleSource | None:
+    text = read_text(path, rel, diags)
+    if text is None:
+        return None
+    parts = split_front_matter(text, rel, diags)
+    if parts is None:
+        return None
+    yaml_text, body, body_line = parts
+    doc = load_yaml(yaml_text, rel, diags, first_line=2)
+    if doc is None:
+        return None
+    doc.first_line = 1  # a missing key points at the front matter's first line (the opening ---)
+    if not validate(doc, ARTICLE, diags, "front matter"):
+        return None
+    blocks = parse_body(body, rel, body_line, path.parent, root, diags)
+    return ArticleSource(rel, doc.data, doc, blocks, body_line)
+
+
+# ------------------------------------------------------------------- body
+
+
+def parse_body(body: str, rel: str, first_line: int, folder: Path, root: Path, diags: Collector) -> tuple:
+    tokens = markdown().parse(body)
+    return tuple(_Blocks(tokens, rel, first_line, folder, root, diags).run())
+
+
+class _Blocks:
+    """Walks markdown-it's flat token stream into model blocks."""
+
+    def __init__(self, tokens, rel, first_line, folder: Path, root: Path, diags: Collector):
+        self.tokens, self.i = tokens, 0
+        self.rel, self.first_line = rel, first_line
+        self.folder, self.root, self.diags = folder, root, diags
+
+    def src(self, tok) -> Src:
+        return Src(self.rel, self.first_line + (tok.map[0] if tok.map else 0))
+
+    def run(self):
+        out = []
+        while self.i < len(self.tokens):
+            out.extend(self.block())
+        return out
+
+    def block(self):
+        tok = self.tokens[self.i]
+        t = tok.type
+        if t == "heading_open":
+            inline = self.tokens[self.i + 1]
+            self.i += 3
+            level = {1: 1, 2: 1, 3: 2}.get(int(tok.tag[1]), 3)
+            spans = tuple(Span(s.text, False, s.italic) for s in inline_spans(inline))  # the heading style decides weight
+            return [Heading(level, _merge(spans), self.src(tok))]
+        if t == "paragraph_open":
+            inline = self.tokens[self.i + 1]
+            self.i += 3
+            return [self.paragraph(inline, self.src(tok))]
+        if t == "blockquote_open":
+            self.i += 1
+            inner = []
+            while self.tokens[self.i].type != "blockquote_close":
+                inner.extend(self.block())
+            self.i += 1
+            paras = tuple(b if isinstance(b, Para) else Para(_block_spans(b), src=getattr(b, "src", None)) for b in inner if not isinstance(b, (Table, Figure)))
+            rest = [b for b in inner if isinstance(b, (Table, Figure))]
+            return ([Quote(paras, self.src(tok))] if paras else []) + rest
+        if t in ("bullet_list_open", "ordered_list_open"):
+            return self.list_items(tok)
+        if t == "table_open":
+            return [self.table(tok)]
+        if t in ("fence", "code_block"):
+            self.i += 1
+            return [Para((Span(line),), src=self.src(tok)) for line in tok.content.splitlines() if line.strip()]
+        if t == "html_block":  # not reachable with html off; kept as text if it ever is
+            self.i += 1
+            return [Para((Span(tok.content.strip()),), src=self.src(tok))]
+        self.i += 1  # hr and anything else carries no text
+        return []
+
+    def paragraph(self, inline, src: Src):
+        children = inline.children or []
+        if len(children) == 1 and children[0].type == "image":
+            return self.figure(children[0], src)
+        spans = inline_spans(inline)
+        lead: list[Span] = []
+        # A paragraph opening with bold text is a run-in heading: the lead.
+        if children and children[0].type == "strong_open":
+            while spans and spans[0].bold:
+                lead.append(spans.pop(0))
+            spans = _lstrip(spans)
+        return Para(_merge(tuple(spans)), _merge(tuple(lead)), src)
+
+    def figure(self, image, src: Src):
+        target = image.attrs.get("src", "")
+        caption = image.attrs.get("title") or "".join(c.content for c in (image.children or []))
+        resolved = (self.folder / str(target)).resolve()
+        try:
+            rel = resolved.relative_to(self.root.resolve())
+        except ValueError:
+            self.diags.error("E032", src.path, src.line, f"figure '{target}' lies outside the repository")
+            return Para((Span(caption),), src=src)
+        if not resolved.is_file():
+            self.diags.error("E033", src.path, src.line, f"figure '{target}' not found")
+        return Figure(rel.as_posix(), caption, src)
+
+    def list_items(self, open_tok):
+        ordered = open_tok.type == "ordered_list_open"
+        close = open_tok.type.replace("_open", "_close")
+        number = int(open_tok.attrs.get("start", 1) or 1)
+        self.i += 1
+        out = []
+        depth = 0
+        while True:
+            tok = self.tokens[self.i]
+            if tok.type == close and depth == 0:
+                self.i += 1
+                return out
+            if tok.type == "list_item_open":
+                self.i += 1
+                first = True
+                while self.tokens[self.i].type != "list_item_close":
+                    for b in self.block():
+                        if isinstance(b, Para) and first and ordered:
+                            b = Para((Span(f"{number}．"),) + b.spans, b.lead, b.src) if not b.lead else Para(b.spans, (Span(f"{number}．", True),) + b.lead, b.src)
+                        first = False
+                        out.append(b)
+                self.i += 1
+                number += 1
+                continue
+            self.i += 1
+
+    def table(self, open_tok):
+        header: list = []
+        rows: list = []
+        aligns: list[str] = []
+        current: list | None = None
+        self.i += 1
+        while self.tokens[self.i].type != "table_close":
+            tok = self.tokens[self.i]
+            if tok.type == "tr_open":
+                current = []
+            elif tok.type in ("th_open", "td_open"):
+                style = tok.attrs.get("style", "") or ""
+                if tok.type == "th_open":
+                    aligns.append(str(style).replace("text-align:", "").strip())
+                inline = self.tokens[self.i + 1]
+                current.append(_merge(tuple(inline_spans(inline))))
+            elif tok.type == "tr_close":
+                (header if not header and not rows and self._in_head else rows).append(tuple(current))
+            elif tok.type == "thead_open":
+                self._in_head = True
+            elif tok.type == "thead_close":
+                self._in_head = False
+            self.i += 1
+        self.i += 1
+        return Table(header[0] if header else (), tuple(rows), tuple(aligns), self.src(open_tok))
+
+    _in_head = False
+
+
+def inline_spans(inline) -> list[Span]:
+    """Flatten an inline token's children into spans; soft breaks between CJK vanish."""
+    spans: list[Span] = []
+    bold = italic = 0
+    pending_break = False
+
+    def add(text: str) -> None:
+        nonlocal pending_break
+        if pending_break:
+            prev = spans[-1].text[-1:] if spans else ""
+            if not (is_cjk(prev) and is_cjk(text[:1])) and prev and text:
+                text = " " + text
+            pending_break = False
+        if text:
+            spans.append(Span(text, bold > 0, italic > 0))
+
+    for child in inline.children or []:
+        t = child.type
+        if t == "text" or t == "code_inline" or t == "html_inline":
+            add(child.content)
+        elif t == "softbreak":
+            pending_break = True
+        elif t == "hardbreak":
+            add("\n")
+        elif t == "strong_open":
+            bold += 1
+        elif t == "strong_close":
+            bold -= 1
+        elif t == "em_open":
+            italic += 1
+        elif t == "em_close":
+            italic -= 1
+        elif t == "image":
+            add("".join(c.content for c in (child.children or [])))
+    return spans
+
+
+def _merge(spans: Spans) -> Spans:
+    out: list[Span] = []
+    for s in spans:
+        if out and out[-1].bold == s.bold and out[-1].italic == s.italic:
+            out[-1] = Span(out[-1].text + s.text, s.bold, s.italic)
+        elif s.text:
+            out.append(s)
+    return tuple(out)
+
+
+def _lstrip(spans: list[Span]) -> list[Span]:
+    if spans and spans[0].text[:1] in (" ", "\t"):
+        spans[0] = Span(spans[0].text.lstrip(" \t"), spans[0].bold, spans[0].italic)
+    return spans
+
+
+def _block_spans(block) -> Spans:
+    if isinstance(block, Heading):
+        return block.spans
+    return ()
