@@ -1,0 +1,34 @@
+# bulletin — the two set-up commands of the README:
+#   make demo   installs what is missing and builds the example issue 2018-48 into build/
+#   make test   installs what the tests need and runs them
+PYTHON ?= python3
+export PIP_ROOT_USER_ACTION := ignore
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+EXAMPLE := examples/guangxi-fupin
+OUT ?= build
+
+.PHONY: setup setup-test demo test bench lint clean
+
+setup:
+	bash scripts/install-deps.sh
+	$(PYTHON) -m pip install -q -e .
+
+setup-test:
+	bash scripts/install-deps.sh --test
+	$(PYTHON) -m pip install -q -e '.[test]'
+
+demo: setup
+	$(PYTHON) -m bulletin.cli build 2018-48 --root $(EXAMPLE) --out $(OUT)
+
+test: setup-test
+	$(PYTHON) -m pytest -q
+
+bench: setup-test
+	$(PYTHON) -m pip install -q -e '.[bench]'
+	$(PYTHON) benchmarks/run.py
+
+lint:
+	ruff check bulletin tests benchmarks
+
+clean:
+	rm -rf $(OUT) .pytest_cache

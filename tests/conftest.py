@@ -1,0 +1,58 @@
+"""Shared fixtures: the example repository, a throw-away copy of it, and a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "examples" / "guangxi-fupin"
+UPDATE_SNAPSHOTS = os.environ.get("BULLETIN_UPDATE_SNAPSHOTS") == "1"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "libreoffice: renders a DOCX through LibreOffice headless (slow)")
+
+
+@pytest.fixture
+def example_root() -> Path:
+    return EXAMPLE
+
+
+@pytest.fixture
+def example_copy(tmp_path) -> Path:
+    """A private copy of the example repository that a test may break."""
+    dest = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, dest)
+    return dest
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`bulletin ARGS` in a fresh process, as a user runs it."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "bulletin.cli", *args],
+        cwd=cwd, env=full_env, capture_output=True, text=True, timeout=300,
+    )
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+def check_snapshot(path: Path, actual: str) -> None:
+    """Compare with a readable snapshot; BULLETIN_UPDATE_SNAPSHOTS=1 rewrites it."""
+    if UPDATE_SNAPSHOTS or not path.exists():
+        if not UPDATE_SNAPSHOTS and os.environ.get("CI"):
+            pytest.fail(f"snapshot {path} is missing (run with BULLETIN_UPDATE_SNAPSHOTS=1 and commit it)")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+        return
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"snapshot {path.name} differs (BULLETIN_UPDATE_SNAPSHOTS=1 to accept)"
