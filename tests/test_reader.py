@@ -47,7 +47,7 @@ def test_strict_commonmark_cases_still_hold():
         ("规划建\n设1至2个", "规划建设1至2个"),  # hanzi | hanzi: joined
         ("资产。\n资金", "资产。资金"),  # punctuation | hanzi
         ("Latin\nword", "Latin word"),  # Latin keeps its space
-        ("共计3\n亿元", "共计3 亿元"),  # digit | hanzi: a space (lint reports it)
+        ("共计3\n亿元", "共计3亿元"),  # digit | hanzi: joined too (公文 puts no space there)
     ],
 )
 def test_soft_breaks(md, text):
@@ -70,7 +70,7 @@ def test_raw_html_is_text_not_markup():
     [para] = parse('<script>alert("x")</script> & <b>粗</b>')
     assert plain_text(para.spans) == '<script>alert("x")</script> & <b>粗</b>'
     blocks = parse("<div>\n块\n</div>\n")
-    assert "".join(plain_text(b.spans) for b in blocks) == "<div> 块 </div>"
+    assert "".join(plain_text(b.spans) for b in blocks) == "<div>块</div>"
 
 
 def test_quote_table_and_figure(tmp_path):
