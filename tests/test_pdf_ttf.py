@@ -1,0 +1,95 @@
+"""The lazily read reportlab face (writers/pdf/ttf.py) is reportlab's own
+face for every character it was asked about: same glyphs, same widths, same
+embedded subset bytes."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+pytest.importorskip("reportlab")
+
+
+def _faces():
+    from bulletin.fonts import resolve_fonts
+    from bulletin.style import load_style
+
+    faces = resolve_fonts(load_style("default").fonts)
+    seen = {}
+    for face in faces.values():
+        if face.outline == "glyf":
+            seen[(str(face.path), face.index)] = face
+    return list(seen.values())
+
+
+@pytest.mark.parametrize("face", _faces(), ids=lambda f: f"{f.path.name}#{f.index}")
+def test_lazy_face_matches_reportlab(face):
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from bulletin.writers.pdf import ttf
+
+    full = TTFont("full", str(face.path), subfontIndex=face.index)
+    lazy = ttf.load("lazy-test", str(face.path), face.index)
+    codes = sorted(full.face.charToGlyph)
+    sample = [chr(c) for c in random.Random(7).sample(codes, min(600, len(codes)))]
+    sample += list(" AZaz09,.—“”，。、（）《》中国扶贫\u3000\u00a0")
+    ttf.ensure(lazy, sample)
+    for c in sample:
+        code = ord(c)
+        # reportlab keeps cmap entries that map to glyph 0 (.notdef); both mean "missing"
+        assert (lazy.face.charToGlyph.get(code) or 0) == (full.face.charToGlyph.get(code) or 0), c
+        if full.face.charToGlyph.get(code):
+            assert lazy.face.getCharWidth(code) == full.face.getCharWidth(code), c
+            glyph = full.face.charToGlyph[code]
+            assert lazy.face.hmetrics[glyph] == full.face.hmetrics[glyph]
+            assert lazy.face.glyphPos[glyph] == full.face.glyphPos[glyph]
+            assert lazy.face.glyphPos[glyph + 1] == full.face.glyphPos[glyph + 1]
+    assert lazy.face.defaultWidth == full.face.defaultWidth
+    assert lazy.face.name == full.face.name
+    subset = [0] + [ord(c) for c in sample if full.face.charToGlyph.get(ord(c))][:200]
+    ours, theirs = _tables(lazy.face.makeSubset(subset)), _tables(full.face.makeSubset(subset))
+    assert set(ours) == set(theirs)
+    for tag in theirs:
+        if tag not in ("name", "head"):  # head: its checksum adjustment covers the name table
+            assert ours[tag] == theirs[tag], tag
+    names = {(r.platformID, r.langID, r.nameID) for r in _font(full.face.makeSubset(subset))["name"].names}
+    kept = {(r.platformID, r.langID, r.nameID) for r in _font(lazy.face.makeSubset(subset))["name"].names}
+    assert kept == {key for key in names if key[2] != 13}  # all but the license texts
+
+
+def _font(data: bytes):
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    return TTFont(io.BytesIO(data))
+
+
+def _tables(data: bytes) -> dict[str, bytes]:
+    font = _font(data)
+    return {tag: font.reader[tag] for tag in font.reader.keys()}  # noqa: SIM118 — SFNTReader iterates otherwise
+
+
+def test_unknown_characters_stay_missing():
+    from bulletin.writers.pdf import ttf
+
+    face = _faces()[0]
+    lazy = ttf.load("lazy-missing", str(face.path), face.index)
+    ttf.ensure(lazy, "\U00020000\ue000")
+    assert 0x20000 not in lazy.face.charToGlyph
+
+
+def test_lazy_face_answers_without_ensure():
+    """A lazy face handed to bulletin.fonts still answers coverage questions
+    about characters nobody asked for before."""
+    from bulletin import fonts
+    from bulletin.writers.pdf import faces as pdf_faces
+    from bulletin.writers.pdf import ttf
+
+    face = next(f for f in _faces() if not getattr(fonts, "_via_subset", lambda f: False)(f))
+    pdf_faces._lazy_face(face, "")
+    lazy = fonts._RL_FONTS[(str(face.path), face.index)]
+    assert getattr(lazy.face, "_lazy_cmap", None) is not None or lazy is not None
+    assert fonts.missing_chars(face, "中国扶贫\U00020000") == {"\U00020000"}
+    assert ttf  # imported for the lazy face class
