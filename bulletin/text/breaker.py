@@ -376,10 +376,12 @@ class _Paragraph:
     def _push_in(self, start: int, end: int, avail: float) -> tuple[int, tuple[int, ...]] | None:
         """Pull the no-start marks at ``end`` onto this line by squeezing.
 
-        Policy: push-in is preferred whenever the overflow can be absorbed by
-        squeezing punctuation already on the line by half cells, because it
-        keeps the line on the grid and the mark with its sentence (JIS X 4051
-        does the same).  Only no-start marks are pulled in; an opening mark
+        Policy: push-in only where the overflow is absorbed by the run of
+        closing marks at the very end of the line (e.g. ``。”`` taking 1.5
+        cells there): the blank halves then fall on the margin, out of sight.
+        Squeezing commas in mid-line to pull in one more character makes lines
+        visibly denser (the fault peers.md notes in Typst), so otherwise the
+        text is pushed out and the shorter line is justified.  An opening mark
         stranded at a line end is always pushed out, as clreq describes.
         """
         stop = end
@@ -395,17 +397,14 @@ class _Paragraph:
         return stop, tuple(candidates[:needed])
 
     def _squeezable(self, start: int, end: int) -> list[int]:
-        """Units of line [start, end) that can give up half a cell, best first.
-
-        First the line-final closing mark (its blank right half then falls on
-        the margin, which is least visible), then other closing marks from the
-        right, then opening marks from the right (never the line's first unit).
-        """
+        """Closing marks of the line's final run of closing marks, from the right."""
         kinds, squeeze = self.kinds, self.squeeze
-        last = end - 1
-        found = [last] if kinds[last] == CLOSING else []
-        found += [k for k in range(last - 1, start - 1, -1) if kinds[k] == CLOSING and not squeeze[k]]
-        found += [k for k in range(last - 1, start, -1) if kinds[k] == OPENING and not squeeze[k]]
+        found = []
+        k = end - 1
+        while k > start and kinds[k] == CLOSING:
+            if not squeeze[k]:
+                found.append(k)
+            k -= 1
         return found
 
     # -- placing -------------------------------------------------------------
