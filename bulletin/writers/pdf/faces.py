@@ -9,7 +9,6 @@ read directly so measuring a run is one dict lookup per character.
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 from ... import fonts as _fonts
@@ -39,37 +38,6 @@ def resolve(style_fonts: dict, overrides: dict | None, root: Path | None) -> dic
 def font_error(err: Exception) -> BulletinError:
     lines = getattr(err, "lines", None) or [str(err)]
     return BulletinError([Diagnostic("bulletin.yaml", 1, 1, "E040", line) for line in lines])
-
-
-def _lazy_face(face, chars) -> None:
-    """Give bulletin.fonts a lazily read reportlab face for a glyf file
-    (``ttf.py``: ~1 ms instead of 25–100 ms per CJK face) before it loads
-    the face itself, then fill in the characters this document uses.
-
-    This reaches into bulletin.fonts' per-process face table (``_RL_FONTS``,
-    keyed by file and face index, named by ``_rl_name``); if that ever
-    changes, the guard below makes this a no-op and fonts.py's full parse
-    simply runs.  Better: fonts.py builds its faces with ``ttf.load``.
-    """
-    table = getattr(_fonts, "_RL_FONTS", None)
-    name_of = getattr(_fonts, "_rl_name", None)
-    via_subset = getattr(_fonts, "_via_subset", None)  # faces fonts.py registers through a subset file
-    if face.outline != "glyf" or not isinstance(table, dict) or name_of is None:
-        return
-    try:
-        if via_subset is not None and via_subset(face):
-            return
-    except Exception:  # noqa: BLE001
-        return
-    from . import ttf
-
-    # An optimisation only: on any surprise fonts.py loads the face itself.
-    with contextlib.suppress(Exception):
-        key = (str(face.path), face.index)
-        font = table.get(key)
-        if font is None:
-            font = table[key] = ttf.load(name_of(face), str(face.path), face.index)
-        ttf.ensure(font, chars)
 
 
 def is_bold_face(face) -> bool:
@@ -111,7 +79,6 @@ class FontSet:
         self.faces = faces
         if LATIN_ROLE not in faces:
             raise BulletinError([Diagnostic("bulletin.yaml", 1, 1, "E040", "the style defines no 'latin' font role")])
-        _lazy_face(faces[LATIN_ROLE], "")
         try:
             self.latin = Widths(_fonts.registered_name(faces[LATIN_ROLE]))
         except _fonts.FontError as err:
@@ -156,7 +123,6 @@ class FontSet:
             if face is None:
                 diags.append(Diagnostic("bulletin.yaml", 1, 1, "E040", f"the style uses font role '{role}', which it does not define"))
                 continue
-            _lazy_face(face, chars.keys())
             try:
                 missing = _fonts.missing_chars(face, chars.keys())
             except _fonts.FontError as err:

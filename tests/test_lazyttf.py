@@ -1,4 +1,4 @@
-"""The lazily read reportlab face (writers/pdf/ttf.py) is reportlab's own
+"""The lazily read reportlab face (bulletin/lazyttf.py) is reportlab's own
 face for every character it was asked about: same glyphs, same widths, same
 embedded subset bytes."""
 
@@ -27,7 +27,7 @@ def _faces():
 def test_lazy_face_matches_reportlab(face):
     from reportlab.pdfbase.ttfonts import TTFont
 
-    from bulletin.writers.pdf import ttf
+    from bulletin import lazyttf as ttf
 
     full = TTFont("full", str(face.path), subfontIndex=face.index)
     lazy = ttf.load("lazy-test", str(face.path), face.index)
@@ -72,7 +72,7 @@ def _tables(data: bytes) -> dict[str, bytes]:
 
 
 def test_unknown_characters_stay_missing():
-    from bulletin.writers.pdf import ttf
+    from bulletin import lazyttf as ttf
 
     face = _faces()[0]
     lazy = ttf.load("lazy-missing", str(face.path), face.index)
@@ -80,16 +80,14 @@ def test_unknown_characters_stay_missing():
     assert 0x20000 not in lazy.face.charToGlyph
 
 
-def test_lazy_face_answers_without_ensure():
-    """A lazy face handed to bulletin.fonts still answers coverage questions
-    about characters nobody asked for before."""
+def test_fonts_registers_lazy_faces_that_answer_coverage_questions():
+    """bulletin.fonts loads direct faces lazily; coverage questions about
+    characters nobody asked for before are still answered from the cmap."""
     from bulletin import fonts
-    from bulletin.writers.pdf import faces as pdf_faces
-    from bulletin.writers.pdf import ttf
 
-    face = next(f for f in _faces() if not getattr(fonts, "_via_subset", lambda f: False)(f))
-    pdf_faces._lazy_face(face, "")
+    fonts.clear_caches()
+    face = next(f for f in _faces() if not fonts._via_subset(f))
+    fonts.registered_name(face)
     lazy = fonts._RL_FONTS[(str(face.path), face.index)]
-    assert getattr(lazy.face, "_lazy_cmap", None) is not None or lazy is not None
+    assert getattr(lazy.face, "_lazy_cmap", None) is not None
     assert fonts.missing_chars(face, "中国扶贫\U00020000") == {"\U00020000"}
-    assert ttf  # imported for the lazy face class
