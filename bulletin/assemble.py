@@ -8,6 +8,7 @@ from .load import IssueSource, Repository
 from .model import Article, Bulletin, ColumnGroup, DistributionLine, Imprint, IssueInfo, Masthead, Span, Src
 from .numbering import chinese_date, issue_line
 from .reader import ArticleSource
+from .text.titles import explicit_breaks
 
 IDEOGRAPHIC_SPACE = "\u3000"
 DEFAULT_CONTACT_LABELS = {"people": "联系人", "phone": "联系电话", "email": "投稿邮箱"}
@@ -50,7 +51,7 @@ def article(src: ArticleSource) -> Article:
     if meta.get("attribution", True) is not False:
         attribution = "（" + " ".join((unit, *authors)) + "）"
     return Article(
-        title=text_value(meta["title"]).strip(),
+        title=explicit_breaks(text_value(meta["title"])),  # a space between hanzi: the writer's line break
         county=county,
         blocks=src.blocks,
         attribution=attribution,

@@ -1,34 +1,283 @@
 """Build issues: read and check everything, assemble the model, render, write.
 
-`build_issues` reads as the three transformations of DESIGN.md: sources →
-Bulletin → bytes → files.  Every requested issue is read and checked before
-any file is written; with errors nothing is written (unless keep_going, which
-builds the sound issues).  Returns results; never prints.
+`build` reads as the three transformations of DESIGN.md, plus the bookkeeping
+of an incremental batch:
+
+    plan    which outputs are stale (incremental.py: content hashes)
+    render  sources → Bulletin → bytes, for each stale issue (batch.py: in this
+            process or in worker processes); nothing is written meanwhile
+    write   every file staged beside its target, then all renamed; stamps last
+
+Every requested issue is read and checked before any file is written; with an
+error nothing is written (unless keep_going, which writes the sound issues).
+Returns a report; never prints.
 """
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .batch import FORMATS, TaskResult, discard, e050, render  # noqa: F401 (render: the one place formats are dispatched)
 from .diagnostics import Collector, Diagnostic
 from .model import Bulletin
 from .numbering import IssueId
-from .output import write_atomic
 
-FORMATS = ("docx", "pdf")
+
+@dataclass
+class BuildOptions:
+    out_dir: Path = Path("build")
+    formats: tuple[str, ...] = FORMATS
+    jobs: int = 1
+    keep_going: bool = False
+    force: bool = False
+    style: str = "default"
 
 
 @dataclass
 class IssueResult:
     id: str
-    outputs: list[Path] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)  # files written
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    skipped: bool = False
+    skipped: bool = False  # every output was up to date
+    failed: bool = False
 
     @property
     def ok(self) -> bool:
-        return not any(d.severity == "error" for d in self.diagnostics)
+        return not self.failed and not any(d.severity == "error" for d in self.diagnostics)
+
+
+@dataclass
+class BuildReport:
+    issues: list[IssueResult] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # all of them, repository-wide ones too
+    written: list[Path] = field(default_factory=list)
+    nothing_written: bool = False  # errors stopped the whole batch
+    elapsed: float = 0.0
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not any(r.failed for r in self.issues)
+
+    @property
+    def built(self) -> list[IssueResult]:
+        return [r for r in self.issues if r.outputs]
+
+    @property
+    def skipped(self) -> list[IssueResult]:
+        return [r for r in self.issues if r.skipped]
+
+    @property
+    def failed(self) -> list[IssueResult]:
+        return [r for r in self.issues if r.failed]
+
+
+Progress = Callable[[int, int, str], None]  # (issues done, issues to build, issue id)
+
+
+def build(root: Path, ids: list[IssueId] | None, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    """Build the issues ``ids`` (None: every issue) of the repository at ``root``."""
+    start = time.perf_counter()
+    plan = _plan(root, ids, options)
+    out_existed = options.out_dir.is_dir()
+    report = BuildReport()
+    try:
+        rendered = _render(root, plan, options, progress)
+        report = _report(plan, rendered)
+        if not report.errors or options.keep_going:
+            _write(plan, rendered, report)
+        else:
+            report.nothing_written = True
+    finally:
+        if not report.written:
+            _sweep(options.out_dir, plan.token, out_existed)
+    report.elapsed = time.perf_counter() - start
+    return report
+
+
+@dataclass
+class _Plan:
+    wanted: list[IssueId]
+    out_dir: Path
+    formats: tuple[str, ...]
+    results: dict[IssueId, IssueResult]
+    keys: dict[IssueId, dict[str, str | None]]  # issue → format → content key
+    tasks: list[tuple[IssueId, tuple[str, ...]]]  # stale issues and their stale formats
+    stamps: object  # incremental.Stamps
+    planner: object  # incremental.Planner
+    diagnostics: Collector  # E002 unknown ids, E003 misnamed folders
+    token: str  # marks this build's staged files
+
+
+def _plan(root: Path, ids: list[IssueId] | None, options: BuildOptions) -> _Plan:
+    """Which outputs are stale, from content hashes: no Markdown is parsed and
+    no writer imported, so an up-to-date batch costs almost nothing."""
+    from .incremental import Planner, Stamps
+    from .repo import issue_folders
+
+    diags = Collector()
+    folders = issue_folders(root, diags)
+    wanted = sorted(folders) if ids is None else list(dict.fromkeys(ids))
+    formats = tuple(dict.fromkeys(options.formats)) or FORMATS
+    plan = _Plan(wanted, options.out_dir, formats, {}, {}, [], Stamps(options.out_dir), Planner(root, folders, options.style), diags,
+                 token=f"b{os.getpid()}x{time.monotonic_ns() % 1000000:06d}")
+    for iid in wanted:
+        plan.results[iid] = IssueResult(str(iid))
+        if iid not in folders:
+            diags.error("E002", "issues", 1, f"issue {iid} not found (no folder issues/{iid})")
+            plan.results[iid].failed = True
+            continue
+        plan.keys[iid] = plan.planner.keys(iid, formats)
+        stale = formats if options.force else tuple(
+            f for f in formats if not plan.stamps.fresh(options.out_dir / f"{iid}.{f}", plan.keys[iid][f])
+        )
+        if stale:
+            plan.tasks.append((iid, stale))
+        else:
+            plan.results[iid].skipped = True
+    return plan
+
+
+def _render(root: Path, plan: _Plan, options: BuildOptions, progress: Progress | None) -> dict[IssueId, TaskResult]:
+    """Read, check, assemble, render and stage each stale issue (batch.py),
+    in this process or in workers; results merged per issue, in this process."""
+    if not plan.tasks:
+        return {}
+    from . import batch
+
+    def load_repo():
+        from .load import load_repository  # markdown-it: after the fork, while the workers start
+
+        return load_repository(root, plan.diagnostics)
+
+    # The repository's own findings (bulletin.yaml, every issue.yaml) go with
+    # the plan's: they concern the whole batch.
+    rendered: dict[IssueId, TaskResult] = {}
+
+    def collect(result: TaskResult) -> None:
+        rendered[result.id] = result
+        res = plan.results[result.id]
+        res.diagnostics.extend(result.diagnostics)
+        res.failed = not result.ok
+        if progress is not None:
+            progress(len(rendered), len(plan.tasks), str(result.id))
+
+    style = _style_or_none(plan.planner)
+    common = {"root": root, "style_name": options.style, "out_dir": options.out_dir, "token": plan.token,
+              "keep_going": options.keep_going, "on_result": collect}
+    units = sum(len(fmts) for _, fmts in plan.tasks)
+    if 1 < options.jobs and len(plan.tasks) < options.jobs and units > 1 and style is not None and batch.can_fork():
+        # Fewer stale issues than workers (one issue, typically), but more
+        # than one file: the PDF workers start before the reading, and the
+        # DOCX is made here meanwhile.  (A lone file is made in-process:
+        # a worker would only add its start-up.)
+        batch.run_small(
+            plan.tasks, load_repo=load_repo,
+            repo_failed=lambda: bool(plan.diagnostics.errors), style=style,
+            overrides=plan.planner.font_overrides, jobs=options.jobs, **common,
+        )
+    else:
+        repo = load_repo()
+        batch.run(plan.tasks, repo=repo, style=style, jobs=options.jobs,
+                  check_only=bool(plan.diagnostics.errors) and not options.keep_going, **common)
+    return rendered
+
+
+def _report(plan: _Plan, rendered: dict[IssueId, TaskResult]) -> BuildReport:
+    diags = list(plan.diagnostics.items)
+    for iid in plan.wanted:
+        diags.extend(plan.results[iid].diagnostics)
+    unique = list(dict.fromkeys(diags))  # E003 comes from the plan and from the reading
+    return BuildReport(issues=[plan.results[i] for i in plan.wanted], diagnostics=_one_e050_per_folder(unique))
+
+
+def _write(plan: _Plan, rendered: dict[IssueId, TaskResult], report: BuildReport) -> None:
+    """Rename every staged output of the sound issues into place; the stamps last."""
+    diags = Collector(report.diagnostics)
+    written = _commit(
+        [(iid, plan.out_dir / f"{iid}.{fmt}", rendered[iid].staged[fmt])
+         for iid in plan.wanted if iid in rendered and rendered[iid].ok
+         for fmt in plan.formats if fmt in rendered[iid].staged],
+        diags,
+    )
+    for iid, path in written:
+        plan.results[iid].outputs.append(path)
+        fmt = path.suffix[1:]
+        plan.stamps.record(path, plan.keys[iid][fmt], rendered[iid].digests.get(fmt))
+    plan.stamps.save()
+    report.diagnostics = diags.items
+    report.written = [p for _, p in written]
+    report.nothing_written = not written and bool(report.errors)
+
+
+def _one_e050_per_folder(items: list[Diagnostic]) -> list[Diagnostic]:
+    """An unwritable output folder is one error, not one per file."""
+    out, seen = [], {}
+    for d in items:
+        if d.code != "E050":
+            out.append(d)
+            continue
+        reason = d.message.rsplit(": ", 1)[-1]
+        key = (str(Path(d.path).parent), reason)
+        if key in seen:
+            seen[key][1] += 1
+            continue
+        seen[key] = [len(out), 0]
+        out.append(d)
+    for (folder, reason), (index, more) in seen.items():
+        if more:
+            d = out[index]
+            out[index] = Diagnostic(d.path, d.line, d.col, d.code,
+                                    f"cannot write {d.path} (nor {more} more in {folder}): {reason}")
+    return out
+
+
+def _style_or_none(planner):
+    try:
+        return planner.style
+    except Exception:  # noqa: BLE001 - a broken style is reported where it is used
+        return None
+
+
+def _commit(files: list[tuple[IssueId, Path, str]], diags: Collector) -> list[tuple[IssueId, Path]]:
+    """Rename the staged files into place.  Staging (in the tasks) did the
+    writing and syncing, so a full disk or a read-only folder was met before
+    the first rename and left every earlier output as it was."""
+    written = []
+    for i, (iid, path, tmp) in enumerate(files):
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            diags.items.append(e050(path, exc))
+            discard([tmp])
+            continue
+        except BaseException:
+            discard(t for *_, t in files[i:])
+            raise
+        written.append((iid, path))
+    return written
+
+
+def _sweep(out_dir: Path, token: str, out_existed: bool) -> None:
+    """Remove this batch's staged files (a failed or interrupted build), and
+    the output folder if this build created it and it stayed empty."""
+    try:
+        discard(str(p) for p in out_dir.glob(f".*.{token}.*.tmp"))
+        if not out_existed:
+            out_dir.rmdir()
+    except OSError:
+        pass
+
+
+# --------------------------------------------------------------------------
+# Reading only (tests, other commands)
 
 
 def read_bulletins(root: Path, ids: list[IssueId] | None, diags: Collector) -> dict[IssueId, Bulletin | None]:
@@ -53,23 +302,3 @@ def read_bulletins(root: Path, ids: list[IssueId] | None, diags: Collector) -> d
             continue
         out[iid] = assemble(repo, issue)
     return out
-
-
-def render(bulletin: Bulletin, fmt: str, root: Path, style) -> bytes:
-    if fmt == "docx":
-        from .writers.docx import write_docx
-
-        return write_docx(bulletin, style, root)
-    if fmt == "pdf":
-        from .writers.pdf import write_pdf
-
-        return write_pdf(bulletin, style, root)
-    raise ValueError(fmt)
-
-
-def build_one(bulletin: Bulletin, formats: tuple[str, ...], root: Path, out_dir: Path, style) -> list[Path]:
-    """Render every format first, then write: a failing writer leaves no file of this issue half-done."""
-    rendered = [(out_dir / f"{bulletin.info.id}.{fmt}", render(bulletin, fmt, root, style)) for fmt in formats]
-    for path, data in rendered:
-        write_atomic(path, data)
-    return [p for p, _ in rendered]

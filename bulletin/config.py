@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
@@ -55,19 +57,42 @@ class Doc:
         return self.value_lines.get(keys, self.line_of(keys))
 
 
+# Limits that keep hostile or broken YAML from exhausting the stack or memory:
+# aliases can make a few lines expand into billions of values ("billion laughs").
+MAX_DEPTH = 40
+MAX_VALUES = 100_000
+
+# Text values may not carry what XML forbids (a double-quoted YAML string can
+# spell "\0" or "\ud800" as an escape even though the file itself is clean).
+_FORBIDDEN_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class _Stop(Exception):
+    """Raised inside _Builder to abandon a document after its error was recorded."""
+
+
 def load_yaml(text: str, path: str, diags: Collector, first_line: int = 1) -> Doc | None:
     """Parse `text`; on failure record an error and return None."""
     offset = first_line - 1
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        problem, mark = _syntax_problem(exc)
         line = (mark.line + 1 + offset) if mark else first_line
         col = (mark.column + 1) if mark else 1
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
         if "\t" in text and "tab" in problem.lower() or "found character '\\t'" in problem:
             problem += " (YAML does not allow tabs for indentation: use spaces)"
         diags.error("E020", path, line, f"YAML syntax: {problem}", col=col)
+        return None
+    except yaml.reader.ReaderError as exc:
+        pos = max(0, min(exc.position, len(text)))
+        line = text.count("\n", 0, pos) + first_line
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        diags.error("E012", path, line, f"control character U+{char:04X} is not allowed in YAML", col=col)
+        return None
+    except RecursionError:
+        diags.error("E020", path, first_line, f"YAML syntax: nested too deeply (more than {MAX_DEPTH} levels)")
         return None
     except yaml.YAMLError as exc:
         diags.error("E020", path, first_line, f"YAML syntax: {exc}")
@@ -76,51 +101,116 @@ def load_yaml(text: str, path: str, diags: Collector, first_line: int = 1) -> Do
     if node is None:
         doc.data = {}
         return doc
-    ok = [True]
-    doc.data = _build(node, (), doc, diags, offset, ok)
-    return doc if ok[0] else None
-
-
-def _build(node, keys: Path_, doc: Doc, diags: Collector, offset: int, ok: list) -> Any:
-    line = node.start_mark.line + 1 + offset
-    doc.value_lines[keys] = line
-    where = "'" + ".".join(map(str, keys)) + "'" if keys else "document"
-    if isinstance(node, yaml.MappingNode):
-        if node.tag != _MAP_TAG:
-            return _bad_tag(node, where, doc, diags, line, ok)
-        out: dict = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                diags.error("E024", doc.path, key_node.start_mark.line + 1 + offset, f"{where}: keys must be plain text")
-                ok[0] = False
-                continue
-            key = key_node.value
-            key_line = key_node.start_mark.line + 1 + offset
-            if key in out:
-                diags.error("E026", doc.path, key_line, f"duplicate key '{key}' (first at line {doc.key_lines[keys + (key,)]})", key=key)
-                ok[0] = False
-                continue
-            doc.key_lines[keys + (key,)] = key_line
-            out[key] = _build(value_node, keys + (key,), doc, diags, offset, ok)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        if node.tag != _SEQ_TAG:
-            return _bad_tag(node, where, doc, diags, line, ok)
-        return [_build(item, keys + (i,), doc, diags, offset, ok) for i, item in enumerate(node.value)]
-    if node.tag not in _SAFE_SCALAR_TAGS:
-        return _bad_tag(node, where, doc, diags, line, ok)
+    builder = _Builder(doc, diags, offset)
     try:
-        return SafeConstructor().construct_object(node)
-    except (ConstructorError, ValueError) as exc:
-        diags.error("E025", doc.path, line, f"{where}: {getattr(exc, 'problem', None) or exc}")
-        ok[0] = False
+        doc.data = builder.build(node, (), 0)
+    except _Stop:
         return None
+    return doc if builder.ok else None
 
 
-def _bad_tag(node, where: str, doc: Doc, diags: Collector, line: int, ok: list) -> None:
-    diags.error("E021", doc.path, line, f"{where}: YAML tag {node.tag!r} is not allowed (only plain values, lists and mappings)")
-    ok[0] = False
-    return None
+def _syntax_problem(exc: yaml.MarkedYAMLError):
+    """A message and the place to point at.  Something left open (a quote, a
+    [list] or a {mapping}) is reported where it opens, not where the file ends."""
+    context = (exc.context or "").strip()
+    problem = (exc.problem or context or "invalid YAML").strip()
+    if exc.context_mark is not None:
+        if context.startswith("while scanning a") and "quoted scalar" in context and "end of stream" in problem:
+            return "a quoted value opened here is never closed", exc.context_mark
+        if context.startswith("while parsing a flow sequence"):
+            return f"a [list] opened here is not closed properly: {problem}", exc.context_mark
+        if context.startswith("while parsing a flow mapping"):
+            return f"a {{mapping}} opened here is not closed properly: {problem}", exc.context_mark
+    return problem, exc.problem_mark or exc.context_mark
+
+
+class _Builder:
+    """Turns composed nodes into plain data, recording each value's line.
+    Only the safe scalar types are ever constructed."""
+
+    def __init__(self, doc: Doc, diags: Collector, offset: int):
+        self.doc, self.diags, self.offset = doc, diags, offset
+        self.ok = True
+        self.count = 0
+        self.active: set[int] = set()  # nodes being built: an alias back to one is a cycle
+
+    def error(self, code: str, line: int, message: str, key: str | None = None) -> None:
+        self.diags.error(code, self.doc.path, line, message, key=key)
+        self.ok = False
+
+    def build(self, node, keys: Path_, depth: int) -> Any:
+        line = node.start_mark.line + 1 + self.offset
+        where = "'" + ".".join(map(str, keys)) + "'" if keys else "document"
+        self.count += 1
+        if self.count > MAX_VALUES:
+            self.error("E025", line, f"{where}: more than {MAX_VALUES} values (aliases expanding without end?)")
+            raise _Stop
+        if depth > MAX_DEPTH:
+            self.error("E024", line, f"'{_dotted(keys[:3])}…': nested too deeply (more than {MAX_DEPTH} levels)")
+            raise _Stop
+        if id(node) in self.active:
+            self.error("E025", line, f"{where}: an alias refers to a value that contains it")
+            raise _Stop
+        self.doc.value_lines.setdefault(keys, line)
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP_TAG:
+                return self.bad_tag(node, where, line)
+            self.active.add(id(node))
+            out: dict = {}
+            for key_node, value_node in node.value:
+                key_line = key_node.start_mark.line + 1 + self.offset
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.error("E024", key_line, f"{where}: keys must be plain text")
+                    continue
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.error("E025", key_line, f"{where}: merge keys '<<' are not supported: write the keys out")
+                    continue
+                if key_node.tag not in _SAFE_SCALAR_TAGS:
+                    self.bad_tag(key_node, where, key_line)
+                    continue
+                key = key_node.value
+                if not self.clean(key, key_line, where):
+                    continue
+                if key in out:
+                    self.error("E026", key_line, f"duplicate key '{key}' (first at line {self.doc.key_lines[keys + (key,)]})", key=key)
+                    continue
+                self.doc.key_lines[keys + (key,)] = key_line
+                out[key] = self.build(value_node, keys + (key,), depth + 1)
+            self.active.discard(id(node))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ_TAG:
+                return self.bad_tag(node, where, line)
+            self.active.add(id(node))
+            items = [self.build(item, keys + (i,), depth + 1) for i, item in enumerate(node.value)]
+            self.active.discard(id(node))
+            return items
+        if node.tag not in _SAFE_SCALAR_TAGS:
+            return self.bad_tag(node, where, line)
+        try:
+            value = SafeConstructor().construct_object(node)
+        except (ConstructorError, ValueError, OverflowError) as exc:
+            problem = str(getattr(exc, "problem", None) or exc)
+            if "digits" in problem or isinstance(exc, OverflowError):
+                problem = "number is too long"
+            elif node.tag.endswith(":timestamp"):
+                problem = f"{node.value!r} is not a valid date ({problem})"
+            self.error("E025", line, f"{where}: {problem}")
+            return None
+        if isinstance(value, str) and not self.clean(value, line, where):
+            return None
+        return value
+
+    def clean(self, text: str, line: int, where: str) -> bool:
+        bad = _FORBIDDEN_IN_TEXT.search(text)
+        if bad is None:
+            return True
+        self.error("E012", line, f"{where}: character U+{ord(bad.group()):04X} is not allowed in text")
+        return False
+
+    def bad_tag(self, node, where: str, line: int) -> None:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+        self.error("E021", line, f"{where}: YAML tag '{tag}' is not allowed (only plain values, lists and mappings)")
 
 
 # ------------------------------------------------------------------ schema
@@ -204,7 +294,9 @@ def validate(doc: Doc, schema: dict[str, Field], diags: Collector, what: str, ke
 
 
 def _check_value(doc: Doc, path: Path_, value: Any, fld: Field, diags: Collector, what: str) -> None:
-    line = doc.value_line(path)
+    # a key's value is blamed on the key's line (a block list or mapping
+    # starts on the next one); a list item on its own line
+    line = doc.key_lines.get(path) or doc.value_line(path)
     if fld.kind == "date" and isinstance(value, str):
         diags.error("E025", doc.path, line, f"{what}: '{_dotted(path)}' must be a date YYYY-MM-DD, got {_describe(value)}", key=path[-1])
         return

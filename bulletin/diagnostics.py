@@ -35,6 +35,7 @@ CODES = {
     "E032": "path leaves its folder",
     "E033": "figure not found",
     "E034": "duplicate total",
+    "E035": "Markdown nested too deeply",
     "E040": "font",
     "E041": "character not covered by any font",
     "E050": "output",
@@ -77,7 +78,7 @@ class Collector:
     def warning(self, code: str, path: str, line: int, message: str, *, col: int = 1, fix: bool = False) -> None:
         self.items.append(Diagnostic(path, max(line, 1), max(col, 1), code, message, "warning", fix=fix))
 
-    def extend(self, other: "Collector") -> None:
+    def extend(self, other: Collector) -> None:
         self.items.extend(other.items)
 
     @property
@@ -87,9 +88,6 @@ class Collector:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == "warning"]
-
-    def __bool__(self) -> bool:  # truthy when there are errors
-        return bool(self.errors)
 
     def sorted(self) -> list[Diagnostic]:
         return sorted(set(self.items), key=lambda d: (d.path, d.line, d.col, d.code, d.message))

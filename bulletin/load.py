@@ -39,7 +39,10 @@ class Repository:
     root: Path
     publication: Publication | None
     folders: dict[IssueId, IssueFolder]
-    issue_docs: dict[IssueId, Doc | None]
+    issue_docs: dict[IssueId, Doc | None]  # None: missing, unreadable or invalid (reported)
+    # issue.yaml files that parsed but failed validation: their articles are
+    # still read, so every error of an issue is listed in one run.
+    invalid_issue_docs: dict[IssueId, Doc] = field(default_factory=dict)
 
     def totals(self) -> dict[IssueId, int | None]:
         anchors: dict[IssueId, int] = {}
@@ -68,6 +71,7 @@ def load_repository(root: Path, diags: Collector) -> Repository:
         publication = Publication(pub_doc.data, pub_doc)
     folders = issue_folders(root, diags)
     docs: dict[IssueId, Doc | None] = {}
+    invalid: dict[IssueId, Doc] = {}
     for iid, folder in folders.items():
         rel = f"{folder.rel}/{ISSUE_FILE}"
         path = folder.path / ISSUE_FILE
@@ -76,23 +80,41 @@ def load_repository(root: Path, diags: Collector) -> Repository:
             docs[iid] = None
             continue
         doc = read_yaml_file(path, rel, diags)
-        docs[iid] = doc if doc is not None and validate(doc, ISSUE, diags, ISSUE_FILE) else None
-    return Repository(root, publication, folders, docs)
+        valid = doc is not None and validate(doc, ISSUE, diags, ISSUE_FILE)
+        docs[iid] = doc if valid else None
+        if doc is not None and not valid:
+            invalid[iid] = doc
+    return Repository(root, publication, folders, docs, invalid)
 
 
 def load_issue(repo: Repository, iid: IssueId, diags: Collector) -> IssueSource | None:
+    """The issue's articles, read and checked.  None when the issue cannot be
+    built (its issue.yaml is missing or invalid: reported by load_repository);
+    its articles are read all the same, so that their errors are listed too."""
     folder = repo.folders[iid]
     doc = repo.issue_docs.get(iid)
+    listed = _article_order(doc or repo.invalid_issue_docs.get(iid), valid=doc is not None)
+    order = [name for name, _ in listed] if listed is not None else None
+    lines = [line for _, line in listed] if listed is not None else []
+    paths = article_paths(folder, order, lines, repo.root, diags)
+    if doc is not None and not paths and not diags.errors:
+        diags.error("E031", f"{folder.rel}/{ISSUE_FILE}", 1, f"issue {iid} has no articles (*.md files)")
+    articles = [a for a in (read_article(path, rel, repo.root, diags) for path, rel in paths) if a is not None]
     if doc is None:
         return None
-    order = doc.data.get("articles")
-    order_line = doc.value_line(("articles",))
-    issue = IssueSource(folder, doc.data, doc)
-    paths = article_paths(folder, [str(n) for n in order] if order is not None else None, order_line, repo.root, diags)
-    if not paths and not diags.errors:
-        diags.error("E031", f"{folder.rel}/{ISSUE_FILE}", 1, f"issue {iid} has no articles (*.md files)")
-    for path, rel in paths:
-        art = read_article(path, rel, repo.root, diags)
-        if art is not None:
-            issue.articles.append(art)
-    return issue
+    return IssueSource(folder, doc.data, doc, articles)
+
+
+def _article_order(doc: Doc | None, valid: bool) -> list[tuple[str, int]] | None:
+    """The explicit `articles:` list as (name, line) pairs; None: file-name
+    order.  From an invalid issue.yaml only the names that can be article files."""
+    if doc is None or not isinstance(doc.data, dict) or doc.data.get("articles") is None:
+        return None
+    order = doc.data["articles"]
+    if not isinstance(order, list):
+        return None
+    return [
+        (str(name), doc.value_line(("articles", i)))
+        for i, name in enumerate(order)
+        if valid or (isinstance(name, str) and name.endswith(".md"))
+    ]

@@ -179,7 +179,7 @@ def dump(bulletin: Bulletin) -> str:
         if group.label:
             out.append(f"column: {group.label}")
         for art in group.articles:
-            out.append(f"  article: {art.title}")
+            out.append(f"  article: {art.title.replace(chr(10), ' / ')}")
             if art.subtitle:
                 out.append(f"    subtitle: {art.subtitle}")
             for block in art.blocks:

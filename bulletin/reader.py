@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
@@ -55,8 +56,8 @@ def _scan_delims_cjk(state: StateInline, start: int, can_split_word: bool) -> Sc
     last_ws, next_ws = isWhiteSpace(ord(last)), isWhiteSpace(ord(nxt))
     # CommonMark's flanking rule, plus: a CJK neighbour on the far side counts
     # like whitespace would (Chinese has no spaces to mark word boundaries).
-    left = not next_ws and (not next_punct or last_ws or last_punct or is_cjk(last))
-    right = not last_ws and (not last_punct or next_ws or next_punct or is_cjk(nxt))
+    left = not next_ws and (not next_punct or last_ws or last_punct or is_cjk(last) or is_cjk(nxt))
+    right = not last_ws and (not last_punct or next_ws or next_punct or is_cjk(nxt) or is_cjk(last))
     can_open = left and (can_split_word or not right or last_punct)
     can_close = right and (can_split_word or not left or next_punct)
     return Scanned(can_open, can_close, pos - start)
@@ -140,7 +141,16 @@ def read_article(path: Path, rel: str, root: Path, diags: Collector) -> ArticleS
 
 
 def parse_body(body: str, rel: str, first_line: int, folder: Path, root: Path, diags: Collector) -> tuple:
-    tokens = markdown().parse(body)
+    md = markdown()
+    tokens = md.parse(body)
+    # markdown-it stops descending at maxNesting and silently drops what lies
+    # deeper; say so instead of losing a writer's text.
+    limit = md.options.get("maxNesting", 20) - 1
+    deep = next((t for t in tokens if t.level >= limit), None)
+    if deep is not None:
+        line = first_line + (deep.map[0] if deep.map else 0)
+        diags.error("E035", rel, line, "Markdown nested too deeply: quotes and lists inside one another go too many levels down")
+        return ()
     return tuple(_Blocks(tokens, rel, first_line, folder, root, diags).run())
 
 
@@ -180,7 +190,7 @@ class _Blocks:
             while self.tokens[self.i].type != "blockquote_close":
                 inner.extend(self.block())
             self.i += 1
-            paras = tuple(b if isinstance(b, Para) else Para(_block_spans(b), src=getattr(b, "src", None)) for b in inner if not isinstance(b, (Table, Figure)))
+            paras = tuple(_quote_paras(inner))
             rest = [b for b in inner if isinstance(b, (Table, Figure))]
             return ([Quote(paras, self.src(tok))] if paras else []) + rest
         if t in ("bullet_list_open", "ordered_list_open"):
@@ -197,7 +207,8 @@ class _Blocks:
         return []
 
     def paragraph(self, inline, src: Src):
-        children = inline.children or []
+        # markdown-it leaves empty text tokens where delimiters were consumed
+        children = [c for c in inline.children or [] if not (c.type == "text" and not c.content)]
         if len(children) == 1 and children[0].type == "image":
             return self.figure(children[0], src)
         spans = inline_spans(inline)
@@ -210,16 +221,28 @@ class _Blocks:
         return Para(_merge(tuple(spans)), _merge(tuple(lead)), src)
 
     def figure(self, image, src: Src):
-        target = image.attrs.get("src", "")
+        # markdown-it percent-encodes link targets (图片.png → %E5%9B%BE…): decode
+        # them back into the file name the writer typed.
+        target = unquote(str(image.attrs.get("src", "")))
         caption = image.attrs.get("title") or "".join(c.content for c in (image.children or []))
-        resolved = (self.folder / str(target)).resolve()
+        if "://" in target or target.startswith(("data:", "mailto:")):
+            self.diags.error("E033", src.path, src.line, f"figure '{_short(target)}' is a web address: put the image file in the repository and link to it")
+            return Para((Span(caption),), src=src)
         try:
+            resolved = (self.folder / target).resolve()
             rel = resolved.relative_to(self.root.resolve())
         except ValueError:
-            self.diags.error("E032", src.path, src.line, f"figure '{target}' lies outside the repository")
+            self.diags.error("E032", src.path, src.line, f"figure '{_short(target)}' lies outside the repository")
             return Para((Span(caption),), src=src)
-        if not resolved.is_file():
-            self.diags.error("E033", src.path, src.line, f"figure '{target}' not found")
+        except OSError as exc:
+            self.diags.error("E033", src.path, src.line, f"figure '{_short(target)}' cannot be used: {exc.strerror or exc}")
+            return Para((Span(caption),), src=src)
+        try:
+            found = resolved.is_file()
+        except OSError:
+            found = False
+        if not found:
+            self.diags.error("E033", src.path, src.line, f"figure '{_short(target)}' not found")
         return Figure(rel.as_posix(), caption, src)
 
     def list_items(self, open_tok):
@@ -287,7 +310,9 @@ def inline_spans(inline) -> list[Span]:
         nonlocal pending_break
         if pending_break:
             prev = spans[-1].text[-1:] if spans else ""
-            if not (is_cjk(prev) and is_cjk(text[:1])) and prev and text:
+            # Chinese is written without spaces: a break next to a CJK character joins;
+            # only between two Latin words does it become a space.
+            if not (is_cjk(prev) or is_cjk(text[:1])) and prev and text:
                 text = " " + text
             pending_break = False
         if text:
@@ -315,12 +340,21 @@ def inline_spans(inline) -> list[Span]:
 
 
 def _merge(spans: Spans) -> Spans:
+    """Adjacent spans of one style become one (joined once: linear in the text)."""
     out: list[Span] = []
+    run: list[str] = []
+    style = (False, False)
     for s in spans:
-        if out and out[-1].bold == s.bold and out[-1].italic == s.italic:
-            out[-1] = Span(out[-1].text + s.text, s.bold, s.italic)
-        elif s.text:
-            out.append(s)
+        if not s.text:
+            continue
+        if run and (s.bold, s.italic) == style:
+            run.append(s.text)
+            continue
+        if run:
+            out.append(Span("".join(run), *style))
+        run, style = [s.text], (s.bold, s.italic)
+    if run:
+        out.append(Span("".join(run), *style))
     return tuple(out)
 
 
@@ -330,7 +364,17 @@ def _lstrip(spans: list[Span]) -> list[Span]:
     return spans
 
 
-def _block_spans(block) -> Spans:
-    if isinstance(block, Heading):
-        return block.spans
-    return ()
+def _quote_paras(blocks):
+    """The paragraphs of a quote: headings become paragraphs, a quote inside a
+    quote contributes its own paragraphs (nothing a writer typed is dropped)."""
+    for b in blocks:
+        if isinstance(b, Para):
+            yield b
+        elif isinstance(b, Heading):
+            yield Para(b.spans, src=b.src)
+        elif isinstance(b, Quote):
+            yield from b.paras
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 from .diagnostics import BulletinError, Collector, Diagnostic
 from .numbering import IssueId, padded_issue_id, parse_issue_id
@@ -22,14 +22,21 @@ def find_root(explicit: str | os.PathLike | None = None, start: Path | None = No
         explicit = os.environ.get("BULLETIN_ROOT") or None
     if explicit is not None:
         root = Path(explicit)
-        if not (root / CONFIG_NAME).is_file():
+        if not _is_file(root / CONFIG_NAME):
             raise BulletinError([Diagnostic(str(root), 1, 1, "E001", f"not a bulletin repository: no {CONFIG_NAME} in {root}")])
         return root.resolve()
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / CONFIG_NAME).is_file():
+        if _is_file(folder / CONFIG_NAME):
             return folder
     raise BulletinError([Diagnostic(".", 1, 1, "E001", f"not a bulletin repository: no {CONFIG_NAME} here or in any parent folder (use --root DIR)")])
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # name too long, permission denied on a parent, …
+        return False
 
 
 @dataclass(frozen=True)
@@ -40,13 +47,20 @@ class IssueFolder:
 
 
 def issue_folders(root: Path, diags: Collector) -> dict[IssueId, IssueFolder]:
-    """Every issues/<YEAR-N> folder; misnamed folders are errors."""
+    """Every issues/<YEAR-N> folder; misnamed folders are errors, and so is an
+    issue folder that is a symlink leading out of the repository."""
     base = root / ISSUES_DIR
     out: dict[IssueId, IssueFolder] = {}
-    if not base.is_dir():
+    try:
+        if not base.is_dir():
+            return out
+        entries = sorted(base.iterdir(), key=lambda p: p.name)
+    except OSError as exc:
+        diags.error("E010", ISSUES_DIR, 1, f"cannot read the issues folder: {exc.strerror or exc}")
         return out
-    for entry in sorted(base.iterdir(), key=lambda p: p.name):
-        if not entry.is_dir() or entry.name.startswith("."):
+    real_root = root.resolve()
+    for entry in entries:
+        if entry.name.startswith(".") or not entry.is_dir():
             continue
         rel = f"{ISSUES_DIR}/{entry.name}"
         iid = parse_issue_id(entry.name)
@@ -55,31 +69,60 @@ def issue_folders(root: Path, diags: Collector) -> dict[IssueId, IssueFolder]:
             hint = f"rename it to '{padded}'" if padded else "issue folders are named YEAR-N, e.g. 2018-48"
             diags.error("E003", rel, 1, f"issue folder '{entry.name}' is not an issue id: {hint}")
             continue
+        if not _inside(entry.resolve(), real_root):
+            diags.error("E032", rel, 1, f"issue folder '{entry.name}' is a link leading outside the repository")
+            continue
         out[iid] = IssueFolder(iid, entry, rel)
     return out
 
 
-def article_paths(folder: IssueFolder, order: list[str] | None, order_line: int, root: Path, diags: Collector) -> list[tuple[Path, str]]:
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def article_paths(folder: IssueFolder, order: list[str] | None, order_lines: list[int] | int, root: Path, diags: Collector) -> list[tuple[Path, str]]:
     """(absolute path, repository-relative path) of each article, in order.
-    Explicit `articles:` names must be plain files inside the issue folder."""
+    Without `articles:`, every *.md file of the folder in name order (hidden
+    files such as editors' .#lock files are not articles).  Every article,
+    listed or found, symlinks included, must resolve to a file inside the
+    issue folder.  `order_lines`: the issue.yaml line of each listed name
+    (or one line for all), where errors about that name point."""
     real_folder = folder.path.resolve()
-    names = order if order is not None else sorted(p.name for p in folder.path.glob("*.md"))
+    if order is None:
+        try:
+            names = sorted(p.name for p in folder.path.glob("*.md") if not p.name.startswith(".") and not p.is_dir())
+        except OSError as exc:
+            diags.error("E010", folder.rel, 1, f"cannot read the issue folder: {exc.strerror or exc}")
+            return []
+    else:
+        names = order
     out = []
     seen: set[str] = set()
-    for name in names:
+    for i, name in enumerate(names):
         name = str(name)
         rel = f"{folder.rel}/{name}"
-        where = (f"{folder.rel}/{ISSUE_FILE}", order_line) if order is not None else (rel, 1)
+        line = order_lines if isinstance(order_lines, int) else (order_lines[i] if i < len(order_lines) else 1)
+        where = (f"{folder.rel}/{ISSUE_FILE}", line) if order is not None else (rel, 1)
         if name in seen:
             diags.error("E025", where[0], where[1], f"'articles' lists {name} twice")
             continue
         seen.add(name)
         path = folder.path / name
-        real = path.resolve()
-        if real.parent != real_folder and real_folder not in real.parents or ".." in Path(name).parts or Path(name).is_absolute():
+        if ".." in PureWindowsPath(name).parts or Path(name).is_absolute() or PureWindowsPath(name).anchor:
             diags.error("E032", where[0], where[1], f"article '{name}' leads outside the issue folder {folder.rel}")
             continue
-        if not real.is_file():
+        try:
+            real = path.resolve()
+            inside = real.parent == real_folder or real_folder in real.parents
+            found = inside and real.is_file()
+        except (OSError, RuntimeError) as exc:  # a symlink loop, a name too long
+            diags.error("E010", where[0], where[1], f"article '{name}' cannot be read: {getattr(exc, 'strerror', None) or exc}")
+            continue
+        if not inside:
+            what = "is a link leading" if path.is_symlink() else "leads"
+            diags.error("E032", where[0], where[1], f"article '{name}' {what} outside the issue folder {folder.rel}")
+            continue
+        if not found:
             diags.error("E031", where[0], where[1], f"article '{name}' not found in {folder.rel}")
             continue
         out.append((path, rel))

@@ -26,7 +26,6 @@ Layout decisions, measured in LibreOffice 7.4 (tests/test_docx_render.py):
 from __future__ import annotations
 
 import io
-import itertools
 from pathlib import Path
 
 from docx.image.exceptions import UnrecognizedImageError
@@ -36,6 +35,7 @@ from lxml import etree
 
 from ..model import Bulletin, Figure, Heading, Imprint, Masthead, Para, Quote, Spans, Table, plain_text
 from ..style import Style
+from ..text.titles import title_lines
 from .docx_package import deterministic_zip, new_document, related_part, set_properties
 from .docx_styles import Geometry, StyleSheet, em_units
 from .docx_xml import PPR_ORDER, add_text, build_props, sub
@@ -129,8 +129,8 @@ class DocxWriter:
         self.after_label = False
         self.at_top = False
         title = self.style.element("article_title")
-        lines = break_title(art.title, title.size, self.g.block_w / 20, self.g.char_spacing / 20,
-                            int(title.get("min_last_chars", 4)))
+        ems = (self.g.block_w / 20) / (title.size + self.g.char_spacing / 20)
+        lines = title_lines(art.title, ems)  # where to break: shared with the PDF writer
         self.text(self.para("article_title", **extra), "\n".join(lines))
         if art.subtitle:
             lead = self.style.element("subtitle").get("lead", "——")
@@ -309,52 +309,6 @@ class DocxWriter:
 
 
 # Line-start and line-end prohibitions for the title breaker (GB/T 15834 basic set).
-_NO_START = frozenset("，。、；：？！”’）》」』】〕〉…—·%,.;:?!)]}")
-_NO_END = frozenset("“‘（《「『【〔〈([{")
-
-
-def break_title(text: str, size: float, width: float, spacing: float = 0.0, min_last: int = 4) -> list[str]:
-    """A title too long for one line, broken so Word and WPS keep it as set:
-    greedy lines, no closing mark at a line start nor opening mark at a line
-    end, Latin/digit runs whole, and never a short last line (fewer than
-    `min_last` characters, e.g. a lone 员): characters move down to it."""
-    adv = size + spacing
-    cap = width / adv  # ems per line
-    units = [em_units(ch) for ch in text]
-    if sum(units) <= cap + 1e-6:
-        return [text]
-
-    def ok(i: int) -> bool:  # may a line break fall before text[i]?
-        a, b = text[i - 1], text[i]
-        if b in _NO_START or a in _NO_END:
-            return False
-        return not (a.isascii() and a.isalnum() and b.isascii() and b.isalnum())
-
-    breaks, start, n = [], 0, len(text)
-    while True:
-        acc, i = 0.0, start
-        while i < n and acc + units[i] <= cap + 1e-6:
-            acc += units[i]
-            i += 1
-        if i >= n:
-            break
-        j = i
-        while j > start + 1 and not ok(j):
-            j -= 1
-        if j <= start + 1:
-            j = i  # nothing allowed: break where the line is full
-        breaks.append(j)
-        start = j
-    if breaks:
-        last = breaks[-1]
-        prev = breaks[-2] if len(breaks) > 1 else 0
-        while sum(units[last:]) < min_last and last - 1 > prev + (last - prev) // 2:
-            last -= 1
-            while last - 1 > prev and not ok(last):
-                last -= 1
-        breaks[-1] = last
-    edges = [0, *breaks, n]
-    return [text[a:b] for a, b in itertools.pairwise(edges) if a < b]
 
 
 def _column_widths(rows, ncols: int, total: int) -> list[int]:

@@ -35,14 +35,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import pairwise
-from math import ceil, inf
+from math import ceil
 from pathlib import Path
 
 from ...diagnostics import BulletinError, Diagnostic
 from ...model import Bulletin, Figure, Heading, Para, Quote, Src, Table, plain_text
-from ...text import Glyph, Run, break_paragraph, tokenize
-from ...text.chars import CLOSING, LATIN_KINDS, LATIN_WORD_KINDS, NO_END_KINDS, NO_START_KINDS, OPENING, SPACE
+from ...text import Glyph, Run, break_paragraph
+from ...text.titles import title_lines
 
 MM = 72 / 25.4
 ASCENT = 0.88  # em box top above the baseline (ideographic em box −0.12 … 0.88 em)
@@ -156,7 +155,6 @@ def _align(value) -> str:
 
 
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f])")
-_TITLE_BREAK = re.compile(r"\s*\n\s*|(?<=[^\x00-\x7f])[ \t]+(?=[^\x00-\x7f])")
 
 
 class Layout:
@@ -345,90 +343,16 @@ class Layout:
         el = self.el("article_title")
         role = self.role("article_title")
         size = el.size
+        cell = self.cell_for(size)
         lines = []
-        for part in _TITLE_BREAK.split(text.strip()):
-            if part:
-                lines.extend(self.balanced([Run(part, role)], size, self.width))
+        for part in title_lines(text, self.width / cell):  # where to break: shared with the DOCX writer
+            lines.extend(break_paragraph([Run(part, role)], measure=self.measure, line_width=self.width,
+                                         cell=cell, align="center"))
         y = self.baseline(size)
         for line in lines:
             self.add(Atom(1, [TextLine(self.left, y, line.glyphs, "article_title", src)], keep=True))
         self.fresh = False
 
-    def balanced(self, runs, size: float, width: float):
-        """Centred display lines: as few as fit, of balanced length, broken
-        after closing or before opening punctuation where that costs little
-        balance, and never with a lone character on a line."""
-        cell = self.cell_for(size)
-        greedy = break_paragraph(runs, measure=self.measure, line_width=width, cell=cell, align="center")
-        n = len(greedy)
-        if n <= 1:
-            return greedy
-        units = tokenize(runs)
-        kinds = "".join(u.kind for u in units)
-        widths = [self.measure(u.text, u.role) if u.kind in LATIN_KINDS else cell * len(u.text) for u in units]
-        m = len(units)
-        prefix = [0.0]
-        for w in widths:
-            prefix.append(prefix[-1] + w)
-        target = prefix[-1] / n
-
-        def can_break(k: int) -> bool:
-            before, after = kinds[k - 1], kinds[k]
-            if after == SPACE or before == SPACE:
-                return True
-            if before in LATIN_WORD_KINDS and after in LATIN_WORD_KINDS:
-                return False
-            return before not in NO_END_KINDS and after not in NO_START_KINDS
-
-        def bonus(k: int) -> float:
-            before, after = kinds[k - 1], kinds[k]
-            if before == CLOSING or after == OPENING:
-                return 10 * size * size
-            if (before in LATIN_KINDS) != (after in LATIN_KINDS):
-                return 3 * size * size
-            return 0.0
-
-        def line_cost(a: int, b: int) -> float:
-            if b - a < 2:
-                return inf  # a lone character
-            w = prefix[b] - prefix[a]
-            if w > width + EPS:
-                return inf
-            return (w - target) ** 2
-
-        breaks = [k for k in range(1, m) if can_break(k)]
-        # best[j][k]: cheapest way to set units [0, k) as j lines.
-        best: list[dict[int, tuple[float, int]]] = [{0: (0.0, -1)}]
-        ends = breaks + [m]
-        for j in range(1, n + 1):
-            row: dict[int, tuple[float, int]] = {}
-            for k in ends if j == n else breaks:
-                if j == n and k != m:
-                    continue
-                choice = (inf, -1)
-                for a, (cost, _) in best[j - 1].items():
-                    if a >= k or cost == inf:
-                        continue
-                    c = cost + line_cost(a, k) - (bonus(k) if k < m else 0.0)
-                    if c < choice[0]:
-                        choice = (c, a)
-                if choice[0] < inf:
-                    row[k] = choice
-            best.append(row)
-        if m not in best[n]:
-            return greedy
-        cuts = [m]
-        for j in range(n, 0, -1):
-            cuts.append(best[j][cuts[-1]][1])
-        cuts.reverse()
-        out = []
-        for a, b in pairwise(cuts):
-            piece = [Run(u.text, u.role) for u in units[a:b]]
-            out.extend(break_paragraph(piece, measure=self.measure, line_width=width + 1e-3, cell=cell,
-                                       align="center"))
-        return out
-
-    # -- blocks ---------------------------------------------------------------------
     def heading(self, block: Heading) -> None:
         name = f"heading{min(max(block.level, 1), 3)}"
         # A heading has one look; emphasis inside it (`## **二、…**`) adds nothing.
