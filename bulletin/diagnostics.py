@@ -39,7 +39,10 @@ CODES = {
     "E040": "font",
     "E041": "character not covered by any font",
     "E050": "output",
+    "E060": "already exists (init/new never overwrite)",
+    "E061": "cannot add to the articles: list",
 }
+# Lint warnings (W…) and their severities live with their rules in lint.RULES.
 
 
 @dataclass(frozen=True, order=True)

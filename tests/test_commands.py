@@ -259,9 +259,9 @@ def test_check_accepts_file_paths(example_copy, cli):
 
 
 def hook_script() -> str:
-    doc = (REPO / "docs" / "editor-commands.md").read_text(encoding="utf-8")
+    doc = (REPO / "README.md").read_text(encoding="utf-8")
     m = re.search(r"```sh\n(#!/bin/sh\n# \.git/hooks/pre-commit.*?)```", doc, re.DOTALL)
-    assert m, "docs/editor-commands.md shows no .git/hooks/pre-commit script"
+    assert m, "README.md shows no .git/hooks/pre-commit script"
     return m.group(1)
 
 
