@@ -23,6 +23,9 @@ from .diagnostics import Collector
 
 Path_ = tuple  # a key path inside a YAML document, e.g. ("contact", "people")
 
+# libyaml's parser when PyYAML was built with it (several times faster); both
+# give nodes with line marks and the same safe scalar resolution.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _SAFE_SCALAR_TAGS = {
@@ -67,6 +70,18 @@ MAX_VALUES = 100_000
 _FORBIDDEN_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def _compose(text: str):
+    """Nodes from libyaml when it is there (fast); on any error, parse again
+    with PyYAML's own parser, whose messages and marks the diagnostics below
+    are written for (libyaml words them differently and drops the character)."""
+    if _LOADER is not yaml.SafeLoader:
+        try:
+            return yaml.compose(text, Loader=_LOADER)
+        except (yaml.YAMLError, RecursionError):
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 class _Stop(Exception):
     """Raised inside _Builder to abandon a document after its error was recorded."""
 
@@ -75,7 +90,7 @@ def load_yaml(text: str, path: str, diags: Collector, first_line: int = 1) -> Do
     """Parse `text`; on failure record an error and return None."""
     offset = first_line - 1
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         problem, mark = _syntax_problem(exc)
         line = (mark.line + 1 + offset) if mark else first_line
@@ -146,7 +161,7 @@ class _Builder:
             self.error("E025", line, f"{where}: more than {MAX_VALUES} values (aliases expanding without end?)")
             raise _Stop
         if depth > MAX_DEPTH:
-            self.error("E024", line, f"'{_dotted(keys[:3])}…': nested too deeply (more than {MAX_DEPTH} levels)")
+            self.error("E020", line, f"YAML syntax: '{_dotted(keys[:3])}…' nested too deeply (more than {MAX_DEPTH} levels)")
             raise _Stop
         if id(node) in self.active:
             self.error("E025", line, f"{where}: an alias refers to a value that contains it")

@@ -361,7 +361,7 @@ def load(text: str):
 
 @pytest.mark.parametrize("text, line, code, words", [
     ("a: " + "[" * 3000 + "]" * 3000 + "\n", 1, "E020", "nested too deeply"),
-    ("a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 60)), 42, "E024", "nested too deeply"),
+    ("a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 60)), 42, "E020", "nested too deeply"),
     ("a: &x [1, *x]\n", 1, "E025", "contains it"),
     ("!!python/name:os.system x: 1\n", 1, "E021", "!!python/name:os.system"),
     ('title: "a\\ud800b"\n', 1, "E012", "U+D800"),
