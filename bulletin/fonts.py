@@ -31,6 +31,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cache as _cache
+
 __all__ = [
     "FontError",
     "FontFace",
@@ -492,33 +494,8 @@ def resolve_fonts(
 # Cache folder
 
 
-def cache_dir() -> Path:
-    """BULLETIN_CACHE_DIR, else $XDG_CACHE_HOME/bulletin, else the platform's."""
-    if os.environ.get("BULLETIN_CACHE_DIR"):
-        return Path(os.environ["BULLETIN_CACHE_DIR"]).expanduser()
-    if os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"]).expanduser() / "bulletin"
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "bulletin" / "cache"
-    return Path.home() / ".cache" / "bulletin"
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 would lock others out of a shared cache
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+cache_dir = _cache.cache_dir
+_atomic_write = _cache.atomic_write
 
 
 # The fontconfig-less scan reads every font file's header; on Windows/macOS

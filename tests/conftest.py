@@ -17,6 +17,13 @@ UPDATE_SNAPSHOTS = os.environ.get("BULLETIN_UPDATE_SNAPSHOTS") == "1"
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "libreoffice: renders a DOCX through LibreOffice headless (slow)")
+    # One private cache folder (converted fonts, parsed articles) for the whole
+    # run and the CLI processes it starts: tests neither read a developer's
+    # cache nor leave theirs behind.
+    if "BULLETIN_CACHE_DIR" not in os.environ:
+        import tempfile
+
+        os.environ["BULLETIN_CACHE_DIR"] = tempfile.mkdtemp(prefix="bulletin-test-cache-")
 
 
 @pytest.fixture
