@@ -11,7 +11,6 @@ line) so later checks can point at the writer's text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,7 @@ class Figure:
     src: Src | None = None
 
 
-Block = Union[Heading, Para, Quote, Table, Figure]
+Block = Heading | Para | Quote | Table | Figure
 BLOCK_TYPES: tuple[type, ...] = (Heading, Para, Quote, Table, Figure)
 
 

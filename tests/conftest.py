@@ -44,7 +44,7 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> sub
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "bulletin.cli", *args],
-        cwd=cwd, env=full_env, capture_output=True, text=True, timeout=300,
+        cwd=cwd, env=full_env, capture_output=True, text=True, timeout=300, check=False,
     )
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import check_snapshot
 
 from bulletin.build import read_bulletins
 from bulletin.diagnostics import Collector
 from bulletin.model import dump
 from bulletin.numbering import IssueId
-
-from conftest import check_snapshot
 
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "model"
 

@@ -6,7 +6,16 @@ import datetime as dt
 
 import pytest
 
-from bulletin.numbering import IssueId, chinese_date, chinese_numeral, issue_line, padded_issue_id, parse_chinese_numeral, parse_issue_id, totals
+from bulletin.numbering import (
+    IssueId,
+    chinese_date,
+    chinese_numeral,
+    issue_line,
+    padded_issue_id,
+    parse_chinese_numeral,
+    parse_issue_id,
+    totals,
+)
 
 
 def ids(*texts):

@@ -65,8 +65,8 @@ def test_a_warm_rebuild_does_not_import_markdown_it(example_root, tmp_path):
         "print('markdown_it' in sys.modules)\n"
     )
     env = {"BULLETIN_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
-    cold = subprocess.run([sys.executable, "-c", code, str(example_root)], env=env, capture_output=True, text=True)
-    warm = subprocess.run([sys.executable, "-c", code, str(example_root)], env=env, capture_output=True, text=True)
+    cold = subprocess.run([sys.executable, "-c", code, str(example_root)], env=env, capture_output=True, text=True, check=False)
+    warm = subprocess.run([sys.executable, "-c", code, str(example_root)], env=env, capture_output=True, text=True, check=False)
     off = subprocess.run([sys.executable, "-c", code, str(example_root)], env={**env, "BULLETIN_NO_PARSE_CACHE": "1"},
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, check=False)
     assert (cold.stdout.strip(), warm.stdout.strip(), off.stdout.strip()) == ("True", "False", "True"), (cold.stderr, warm.stderr)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bulletin.diagnostics import Collector
-from bulletin.model import Figure, Heading, Para, Quote, Span, Table, plain_text
+from bulletin.model import Figure, Para, Quote, Span, Table, plain_text
 from bulletin.reader import parse_body, read_article
 
 
