@@ -5,8 +5,9 @@ of an incremental batch:
 
     plan    which outputs are stale (incremental.py: content hashes)
     render  sources → Bulletin → bytes, for each stale issue (batch.py: in this
-            process or in worker processes); nothing is written meanwhile
-    write   every file staged beside its target, then all renamed; stamps last
+            process or in worker processes), each file staged as a hidden
+            temporary file beside its target; no output is replaced meanwhile
+    write   the staged files renamed into place, all at the end; stamps last
 
 Every requested issue is read and checked before any file is written; with an
 error nothing is written (unless keep_going, which writes the sound issues).
@@ -20,11 +21,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .batch import FORMATS, TaskResult, discard, e050, render  # noqa: F401 (render: the one place formats are dispatched)
 from .diagnostics import Collector, Diagnostic
-from .model import Bulletin
 from .numbering import IssueId
+
+if TYPE_CHECKING:
+    from .model import Bulletin
 
 
 @dataclass
@@ -153,12 +157,13 @@ def _render(root: Path, plan: _Plan, options: BuildOptions, progress: Progress |
     from . import batch
 
     def load_repo():
-        from .load import load_repository  # markdown-it: after the fork, while the workers start
+        # The repository's own findings (bulletin.yaml, every issue.yaml) go
+        # with the plan's: they concern the whole batch.  Imported here, so
+        # that markdown-it loads after a fork, while the workers start.
+        from .load import load_repository
 
         return load_repository(root, plan.diagnostics)
 
-    # The repository's own findings (bulletin.yaml, every issue.yaml) go with
-    # the plan's: they concern the whole batch.
     rendered: dict[IssueId, TaskResult] = {}
 
     def collect(result: TaskResult) -> None:
@@ -169,6 +174,8 @@ def _render(root: Path, plan: _Plan, options: BuildOptions, progress: Progress |
         if progress is not None:
             progress(len(rendered), len(plan.tasks), str(result.id))
 
+    if progress is not None:
+        progress(0, len(plan.tasks), "")
     style = _style_or_none(plan.planner)
     common = {"root": root, "style_name": options.style, "out_dir": options.out_dir, "token": plan.token,
               "keep_going": options.keep_going, "on_result": collect}
@@ -185,7 +192,9 @@ def _render(root: Path, plan: _Plan, options: BuildOptions, progress: Progress |
         )
     else:
         repo = load_repo()
-        batch.run(plan.tasks, repo=repo, style=style, jobs=options.jobs,
+        # Largest issues first, so that the last task to finish is a short one.
+        work = sorted(plan.tasks, key=lambda task: -plan.planner.sizes.get(task[0], 0))
+        batch.run(work, repo=repo, style=style, jobs=options.jobs,
                   check_only=bool(plan.diagnostics.errors) and not options.keep_going, **common)
     return rendered
 
@@ -248,8 +257,8 @@ def _style_or_none(planner):
 
 def _commit(files: list[tuple[IssueId, Path, str]], diags: Collector) -> list[tuple[IssueId, Path]]:
     """Rename the staged files into place.  Staging (in the tasks) did the
-    writing and syncing, so a full disk or a read-only folder was met before
-    the first rename and left every earlier output as it was."""
+    writing, so a full disk or a read-only folder was met before the first
+    rename and left every earlier output as it was."""
     written = []
     for i, (iid, path, tmp) in enumerate(files):
         try:

@@ -77,6 +77,25 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def _exit_now(code: int) -> None:
+    """End `build` without the interpreter's teardown, which spends ~40 ms
+    freeing parsed fonts and modules after the work is done.  Safe here:
+    every output is written, synced and renamed, the stamps too, and any
+    worker pool has been joined.  Only for the real process (its own stdio);
+    under a test runner that captures the streams, a normal exit."""
+    import os
+
+    if sys.stdout is sys.__stdout__ and sys.stderr is sys.__stderr__:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        else:
+            os._exit(code)
+    sys.exit(code)
+
+
 @main.command()
 @click.argument("ids", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Build every issue of the repository.")
@@ -125,7 +144,7 @@ def build(ids, all_, formats, out_dir, jobs, force, keep_going, root) -> None:
     _print_diagnostics(report.diagnostics)
     if report.nothing_written:
         click.echo(f"bulletin: {_plural(len(report.errors), 'error')}; nothing written", err=True)
-        sys.exit(EXIT_CONTENT)
+        _exit_now(EXIT_CONTENT)
     if bar is None:
         for path in report.written:
             click.echo(f"wrote {path}")
@@ -136,7 +155,7 @@ def build(ids, all_, formats, out_dir, jobs, force, keep_going, root) -> None:
     if report.failed:
         summary += f"; {len(report.failed)} failed ({', '.join(r.id for r in report.failed)})"
     click.echo(summary, err=True)
-    sys.exit(EXIT_OK if report.ok else EXIT_CONTENT)
+    _exit_now(EXIT_OK if report.ok else EXIT_CONTENT)
 
 
 # ------------------------------------------------- the editor's commands

@@ -178,6 +178,7 @@ class Planner:
         self._fonts: str | None = None
         self._style = None
         self._broken = False
+        self.sizes: dict[IssueId, int] = {}  # bytes of each planned issue's files: its work, roughly
         try:
             pub_bytes = (root / CONFIG_NAME).read_bytes()
             self._publication = _load_yaml(root / CONFIG_NAME)
@@ -242,6 +243,7 @@ class Planner:
         if self._broken:
             return none
         files = _tree_bytes(folder.path)
+        self.sizes[iid] = sum(len(data) for _, data in files)
         issue = _h(
             self._base, iid, total,
             *(x for rel, data in files for x in (rel, data)),

@@ -223,10 +223,12 @@ def test_noop_run_imports_no_reader_nor_writer(fake, repo, tmp_path):
     out = tmp_path / "out"
     run(repo, out)
     code = (
-        "import sys\n"
+        "import io, sys\n"
         "from bulletin import cli\n"
         f"sys.argv = ['bulletin', 'build', '--all', '--root', {str(repo)!r}, '--out', {str(out)!r}]\n"
+        "real, sys.stdout = sys.stdout, io.StringIO()  # not the process's own stdout: cli exits normally\n"
         "try:\n    cli.main()\nexcept SystemExit as e:\n    code = e.code\n"
+        "sys.stdout = real\n"
         "heavy = [m for m in ('markdown_it', 'reportlab', 'docx', 'lxml', 'fontTools') if m in sys.modules]\n"
         "print('HEAVY', heavy, 'EXIT', code)\n"
     )
