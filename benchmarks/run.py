@@ -363,7 +363,12 @@ def main() -> int:
                             [sys.executable, "-c", TYPST_ONE, str(work / "one.typ"), str(work / "one.pdf"), str(fonts)])
             typ_sys = Contender("typst compile (PDF), system fonts indexed as by default",
                                 [sys.executable, "-c", TYPST_SYS, str(work / "one.typ"), str(work / "one-sys.pdf")])
-            contenders = [both, typ, pdf, docx, typ_sys]
+            # The parse and subset caches are warm after the warm-up run, as for
+            # an editor rebuilding an issue; this row shows the cost without them.
+            cold = Contender("bulletin build 2018-48 (docx+pdf), parse and subset caches off",
+                             ["env", "BULLETIN_NO_PARSE_CACHE=1", "BULLETIN_NO_SUBSET_CACHE=1", *ours,
+                              "build", "2018-48", "--force", "--root", str(EXAMPLE), "--out", str(out_b / "cold")])
+            contenders = [both, typ, pdf, docx, cold, typ_sys]
             if pandoc:
                 contenders.append(Contender("pandoc → DOCX", [pandoc, "-f", "markdown", "-t", "docx", "-o",
                                                                str(work / "one.docx"), str(work / "one.md")]))

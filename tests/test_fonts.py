@@ -372,3 +372,29 @@ def test_describe_lines():
     assert "official" in fangsong and "glyf" in fangsong and "embedded as subset" in fangsong
     assert "converted" not in fangsong and "warning" not in fangsong
     assert "config" in latin and "warning" not in latin
+
+
+def test_fc_list_answer_is_cached_until_a_font_folder_changes(tmp_path, monkeypatch):
+    import os
+    import shutil as _shutil
+
+    if _shutil.which("fc-list") is None:
+        pytest.skip("fontconfig not installed")
+    watched = tmp_path / "fonts"
+    watched.mkdir()
+    monkeypatch.setenv("BULLETIN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("BULLETIN_NO_FONTCONFIG", raising=False)
+    monkeypatch.setattr(fonts, "_FONT_TOPS", (*fonts._FONT_TOPS, str(watched)))
+
+    def calls_after_fresh_lookup() -> int:
+        fonts.clear_caches()
+        before = fonts.stats["fc_list_calls"]
+        assert fonts._fc_list()
+        return fonts.stats["fc_list_calls"] - before
+
+    assert calls_after_fresh_lookup() == 1  # nothing cached yet
+    assert calls_after_fresh_lookup() == 0  # answered from the cache folder
+    (watched / "new-font.ttf").write_bytes(b"")  # a font installed: the folder's time changes
+    os.utime(watched, ns=(0, 1))
+    assert calls_after_fresh_lookup() == 1
+    assert calls_after_fresh_lookup() == 0

@@ -91,3 +91,23 @@ def test_fonts_registers_lazy_faces_that_answer_coverage_questions():
     lazy = fonts._RL_FONTS[(str(face.path), face.index)]
     assert getattr(lazy.face, "_lazy_cmap", None) is not None
     assert fonts.missing_chars(face, "中国扶贫\U00020000") == {"\U00020000"}
+
+
+def test_subsets_are_cached_and_the_pdf_is_the_same_either_way(tmp_path, monkeypatch, example_root):
+    """A rebuilt issue takes its font subsets from the cache folder; the PDF
+    is byte-identical to one built with the subset cache off."""
+    from conftest import run_cli
+
+    cache = tmp_path / "cache"
+    env = {"BULLETIN_CACHE_DIR": str(cache)}
+    args = ("build", "2018-48", "--format", "pdf", "--force", "--root", str(example_root))
+    assert run_cli(*args, "--out", str(tmp_path / "a"), env=env).returncode == 0
+    subsets = sorted((cache / "subsets").rglob("*.ttf"))
+    assert len(subsets) >= 5  # one per 256-glyph subset of each face
+    stamps = {p: p.stat().st_mtime_ns for p in subsets}
+    assert run_cli(*args, "--out", str(tmp_path / "b"), env=env).returncode == 0
+    assert {p: p.stat().st_mtime_ns for p in sorted((cache / "subsets").rglob("*.ttf"))} == stamps  # reused, none new
+    off = run_cli(*args, "--out", str(tmp_path / "c"), env={**env, "BULLETIN_NO_SUBSET_CACHE": "1"})
+    assert off.returncode == 0
+    a, b, c = ((tmp_path / d / "2018-48.pdf").read_bytes() for d in "abc")
+    assert a == b == c

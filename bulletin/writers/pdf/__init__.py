@@ -17,7 +17,22 @@ from pathlib import Path
 from ...model import Bulletin, Src
 from .layout import BLOCK_RULES, Document, dump
 
-__all__ = ["BLOCK_RULES", "dump", "lay_out_bulletin", "write_pdf"]
+__all__ = ["BLOCK_RULES", "dump", "lay_out_bulletin", "warm", "write_pdf"]
+
+
+def warm(style, overrides: dict, root: Path) -> None:
+    """Do now what every first PDF of a process does, without touching any
+    output: import reportlab, resolve the font roles and open each face
+    (lazily: no characters are looked up, no subset is started).  A batch
+    worker calls this while the parent is still reading the issues."""
+    from reportlab.pdfgen import canvas  # noqa: F401 - the import is the point
+
+    from ... import fonts
+    from . import draw, faces  # noqa: F401
+
+    for face in faces.resolve(style.fonts, overrides, root).values():
+        if not fonts._via_subset(face):
+            fonts._rl_font(face)
 
 
 def lay_out_bulletin(bulletin: Bulletin, style, root: Path) -> tuple[Document, object]:
