@@ -23,8 +23,9 @@ demo: setup
 test: setup-test
 	$(PYTHON) -m pytest -q
 
-bench: setup-test
-	$(PYTHON) -m pip install -q -e '.[bench]'
+bench:
+	bash scripts/install-deps.sh --bench
+	$(PYTHON) -m pip install -q -e '.[test,bench]'
 	$(PYTHON) benchmarks/run.py
 
 lint:

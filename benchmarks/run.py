@@ -317,7 +317,7 @@ def fmt_row(name: str, c: Contender, base: Contender | None) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "5")))
-    ap.add_argument("--only", default="a,b,c,d")
+    ap.add_argument("--only", default="a,b,c,d,e")
     ap.add_argument("--no-record", action="store_true", help="do not rewrite benchmarks/RESULTS.md")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     args = ap.parse_args()
@@ -424,6 +424,16 @@ def main() -> int:
             alternate([helpc, bare], args.runs)
             lines += ["## (d) start-up", ""] + header + [fmt_row(c.name, c, None) for c in (helpc, bare)] + [""]
             verdicts.append(("(d) bulletin --help < 0.15 s", helpc.median < LIMITS["d_seconds"], f"{helpc.median:.3f} s"))
+        if "e" in only:
+            # Scale (issue 4): peak memory of one build of a 100-article issue,
+            # of a tenth of it, and of one 200 KB paragraph; benchmarks/bench_memory.py.
+            from bench_memory import measure
+
+            lines += ["## (e) memory on large input, one fresh process each", "",
+                      "| input | source | peak RSS | wall |", "|---|---|---|---|"]
+            for name, r in measure(100).items():
+                lines.append(f"| {name} | {r['source_kib']} KiB | {r['peak_rss_mib']} MiB | {r['seconds']} s |")
+            lines.append("")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -108,13 +108,12 @@ def issue_facts(repo: Repository) -> list[IssueFacts]:
 
 
 def _style(repo: Repository):
-    """The publication's style (`style:` in bulletin.yaml, else the default); None when it cannot be read."""
+    """The style build uses (the default; SPEC.md has no per-publication style yet)."""
     from .style import load_style
 
-    name = (repo.publication.data.get("style") if repo.publication else None) or "default"
     try:
-        return load_style(repo.root / name if str(name).endswith((".yaml", ".yml")) else name)
-    except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError):  # build reports a broken style
+        return load_style("default")
+    except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError):
         return None
 
 

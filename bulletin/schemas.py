@@ -46,7 +46,6 @@ PUBLICATION = {
     "contact": Field("map", schema=CONTACT),
     "fonts": Field("map", values="str"),
     "marks": Field("list", values="str", help="top-left marks such as 内部资料 注意保存"),
-    "style": Field("str", help="style name or path to a style.yaml"),
 }
 
 ISSUE = {

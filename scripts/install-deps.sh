@@ -2,14 +2,16 @@
 # Install what bulletin needs on a Debian/Ubuntu machine, idempotently.
 #   scripts/install-deps.sh          fonts for the PDF (free fallbacks for 仿宋/黑体/楷体/小标宋)
 #   scripts/install-deps.sh --test   + poppler-utils and LibreOffice Writer, which the tests use
+#   scripts/install-deps.sh --bench  + GNU time, for the benchmarks' memory figures
 # Python packages come from pyproject.toml (pip install -e '.[test]').
 # Elsewhere (macOS, Windows, no root) it only says what to install.
 set -euo pipefail
 
 packages=(fontconfig fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-arphic-ukai fonts-wqy-microhei fonts-noto-cjk fonts-liberation)
-if [[ "${1:-}" == "--test" ]]; then
-  packages+=(poppler-utils libreoffice-writer)
-fi
+case "${1:-}" in
+  --test) packages+=(poppler-utils libreoffice-writer) ;;
+  --bench) packages+=(poppler-utils libreoffice-writer time) ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
