@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .diagnostics import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, BulletinError, Collector, Diagnostic
+from .diagnostics import EXIT_CONTENT, EXIT_OK, BulletinError, Collector, Diagnostic
 
 ROOT_OPTION = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), envvar="BULLETIN_ROOT",

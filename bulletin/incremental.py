@@ -33,7 +33,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .numbering import IssueId, parse_issue_id, totals
+from .numbering import IssueId, anchors, parse_issue_id, totals
 from .repo import CONFIG_NAME, ISSUE_FILE, IssueFolder
 
 STAMP_NAME = ".bulletin-stamps.json"
@@ -191,16 +191,10 @@ class Planner:
     # -- the parts ---------------------------------------------------------
     def _issue_totals(self) -> dict[IssueId, int | None]:
         if self._totals is None:
-            anchors: dict[IssueId, int] = {}
             try:
-                found = _anchor(self._publication or {})
-                if found:
-                    anchors[found[0]] = found[1]
-                for iid, folder in self.folders.items():
-                    data = _load_yaml(folder.path / ISSUE_FILE)
-                    if isinstance(data, dict) and isinstance(data.get("total"), int):
-                        anchors[iid] = data["total"]
-                self._totals = totals(list(self.folders), anchors)
+                _anchor(self._publication or {})  # a malformed anchor: rebuild and let the reader report it
+                data = {iid: _load_yaml(folder.path / ISSUE_FILE) for iid, folder in self.folders.items()}
+                self._totals = totals(list(self.folders), anchors(self._publication or {}, data))
             except Exception:  # noqa: BLE001
                 self._broken = True
                 self._totals = {}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .config import load_yaml, text_value, validate
 from .diagnostics import Collector
-from .numbering import IssueId, parse_issue_id, totals
+from .numbering import IssueId, anchors, totals
 from .repo import CONFIG_NAME, ISSUE_FILE, issue_folders
 from .schemas import ISSUE, PUBLICATION
 from .textfile import read_text
@@ -59,10 +59,6 @@ def _front_matter(path: Path, rel: str) -> dict:
 
 def list_issues(root: Path, diags: Collector) -> list[Row]:
     pub = _yaml(root / CONFIG_NAME, CONFIG_NAME, diags, PUBLICATION, CONFIG_NAME) or {}
-    anchors: dict[IssueId, int] = {}
-    anchor = (pub.get("numbering") or {}).get("anchor")
-    if anchor:
-        anchors[parse_issue_id(str(anchor["issue"]))] = int(anchor["total"])
     folders = issue_folders(root, diags)
     issues: dict[IssueId, dict] = {}
     for iid, folder in folders.items():
@@ -74,9 +70,7 @@ def list_issues(root: Path, diags: Collector) -> list[Row]:
         else:
             data = _yaml(path, rel, diags, ISSUE, ISSUE_FILE)
         issues[iid] = data or {}
-        if isinstance(issues[iid].get("total"), int):
-            anchors[iid] = issues[iid]["total"]
-    counted = totals(list(folders), anchors)
+    counted = totals(list(folders), anchors(pub, issues))
     rows = []
     for iid, folder in sorted(folders.items()):
         data = issues[iid]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .config import Doc, load_yaml, validate
 from .diagnostics import Collector
-from .numbering import IssueId, parse_issue_id, totals
+from .numbering import IssueId, anchors, totals
 from .reader import ArticleSource, read_article
 from .repo import CONFIG_NAME, ISSUE_FILE, IssueFolder, article_paths, issue_folders
 from .schemas import ISSUE, PUBLICATION
@@ -45,15 +45,9 @@ class Repository:
     invalid_issue_docs: dict[IssueId, Doc] = field(default_factory=dict)
 
     def totals(self) -> dict[IssueId, int | None]:
-        anchors: dict[IssueId, int] = {}
         pub = self.publication.data if self.publication else {}
-        anchor = (pub.get("numbering") or {}).get("anchor")
-        if anchor:
-            anchors[parse_issue_id(str(anchor["issue"]))] = int(anchor["total"])
-        for iid, doc in self.issue_docs.items():
-            if doc is not None and isinstance(doc.data, dict) and isinstance(doc.data.get("total"), int):
-                anchors[iid] = doc.data["total"]
-        return totals(list(self.folders), anchors)
+        data = {iid: doc.data for iid, doc in self.issue_docs.items() if doc is not None}
+        return totals(list(self.folders), anchors(pub, data))
 
 
 def read_yaml_file(path: Path, rel: str, diags: Collector) -> Doc | None:

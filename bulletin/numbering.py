@@ -54,6 +54,22 @@ def totals(ids: list[IssueId], anchors: dict[IssueId, int]) -> dict[IssueId, int
     return out
 
 
+def anchors(publication: dict, issue_data: dict[IssueId, object]) -> dict[IssueId, int]:
+    """The known (issue, 总期号) pairs: bulletin.yaml's numbering.anchor and
+    every issue.yaml `total:` (checked data; anything malformed is skipped,
+    its file's own diagnostics say why)."""
+    found: dict[IssueId, int] = {}
+    anchor = (publication.get("numbering") or {}).get("anchor") if isinstance(publication, dict) else None
+    if isinstance(anchor, dict):
+        iid = parse_issue_id(str(anchor.get("issue")))
+        if iid is not None and isinstance(anchor.get("total"), int):
+            found[iid] = anchor["total"]
+    for iid, data in issue_data.items():
+        if isinstance(data, dict) and isinstance(data.get("total"), int) and not isinstance(data["total"], bool):
+            found[iid] = data["total"]
+    return found
+
+
 def issue_line(year: int, number: int, total: int | None) -> str:
     """2018年第48期（总第210期）: full-width parentheses; no 总期 part without numbering."""
     line = f"{year}年第{number}期"
