@@ -1,8 +1,8 @@
 """`bulletin list`: one row per issue — id, 第N期, 总第N期, date, article count, 栏目.
 
-Reads only YAML: bulletin.yaml, each issue.yaml and the front matter of each
-article (for its column).  No Markdown is parsed, so the command stays fast
-and imports nothing heavy.
+Reads only YAML: the repository as load.py reads it (bulletin.yaml and each
+issue.yaml) and the front matter of each article (for its column).  No
+Markdown is parsed, so the command stays fast and imports nothing heavy.
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .config import load_yaml, text_value, validate
+from .config import load_yaml, text_value
 from .diagnostics import Collector
-from .numbering import IssueId, anchors, totals
-from .repo import CONFIG_NAME, ISSUE_FILE, issue_folders
-from .schemas import ISSUE, PUBLICATION
+from .load import load_repository
+from .reader import split_front_matter
 from .textfile import read_text
 
 
@@ -33,47 +32,25 @@ class Row:
         return asdict(self)
 
 
-def _yaml(path: Path, rel: str, diags: Collector, schema: dict, what: str):
-    text = read_text(path, rel, diags)
-    doc = load_yaml(text, rel, diags) if text is not None else None
-    if doc is None or not validate(doc, schema, diags, what):
-        return None
-    return doc.data
-
-
 def _front_matter(path: Path, rel: str) -> dict:
     """The front matter of an article as data ({} when it has none or is broken:
     `check` explains; list only needs the column)."""
-    text = read_text(path, rel, Collector())
-    if text is None:
+    quiet = Collector()
+    text = read_text(path, rel, quiet)
+    parts = split_front_matter(text, rel, quiet) if text is not None else None
+    if parts is None:
         return {}
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return {}
-    for i in range(1, len(lines)):
-        if lines[i].strip() in ("---", "..."):
-            doc = load_yaml("\n".join(lines[1:i]) + "\n", rel, Collector(), first_line=2)
-            return doc.data if doc is not None and isinstance(doc.data, dict) else {}
-    return {}
+    doc = load_yaml(parts[0], rel, quiet, first_line=2)
+    return doc.data if doc is not None and isinstance(doc.data, dict) else {}
 
 
 def list_issues(root: Path, diags: Collector) -> list[Row]:
-    pub = _yaml(root / CONFIG_NAME, CONFIG_NAME, diags, PUBLICATION, CONFIG_NAME) or {}
-    folders = issue_folders(root, diags)
-    issues: dict[IssueId, dict] = {}
-    for iid, folder in folders.items():
-        rel = f"{folder.rel}/{ISSUE_FILE}"
-        path = folder.path / ISSUE_FILE
-        if not path.is_file():
-            diags.error("E010", rel, 1, f"issue {iid} has no {ISSUE_FILE} (it needs at least 'date: YYYY-MM-DD')")
-            data = None
-        else:
-            data = _yaml(path, rel, diags, ISSUE, ISSUE_FILE)
-        issues[iid] = data or {}
-    counted = totals(list(folders), anchors(pub, issues))
+    repo = load_repository(root, diags)  # bulletin.yaml and every issue.yaml, with their diagnostics
+    counted = repo.totals()
     rows = []
-    for iid, folder in sorted(folders.items()):
-        data = issues[iid]
+    for iid, folder in sorted(repo.folders.items()):
+        doc = repo.issue_docs.get(iid)
+        data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
         order = data.get("articles")
         names = [str(n) for n in order] if isinstance(order, list) else sorted(p.name for p in folder.path.glob("*.md"))
         columns: list[str] = []
