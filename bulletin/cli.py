@@ -106,7 +106,7 @@ def _exit_now(code: int) -> None:
 @click.option("--keep-going", is_flag=True, help="Build the sound issues even when others have errors (still exits 1).")
 @ROOT_OPTION
 def build(ids, all_, formats, out_dir, jobs, force, keep_going, root) -> None:
-    """Assemble issues (e.g. 2018-48) and export OUT/ID.docx and OUT/ID.pdf.
+    """Assemble issues such as 2018-48 and export OUT/ID.docx and OUT/ID.pdf.
 
     Every issue is read and checked before any file is written: on an error
     nothing is written (with --keep-going the sound issues are).  Outputs
@@ -326,7 +326,11 @@ def new_command(issue_id, article, title, county, authors, column, date, root) -
 @main.command("fonts")
 @ROOT_OPTION
 def fonts_command(root) -> None:
-    """Show which font file serves each role in the PDF, and whether it is embedded."""
+    """Show the font file that serves each role in the PDF.
+
+    Also whether it is embedded, and a warning where a role fell back from
+    the official fonts.
+    """
     from .fonts import FontError, describe, resolve_fonts
     from .style import load_style
 
