@@ -526,6 +526,16 @@ def test_masthead_title_shrinks_to_one_line(b48, style, tmp_path):
     assert (len(long)) * (sz + 0.5 - 0.25) > 442.2  # the largest half point that fits
 
 
+def test_contact_line_shrinks_to_one_line_between_its_indents(docx48, b48):
+    # at 四号 the reference issue's contact line measures about 37 em, wider than the block
+    sz = int(_styles(docx48)["ImprintContact"].find("w:rPr/w:sz", NS).get(f"{{{W}}}val")) / 2
+    ems = sum(0.5 if c.isascii() else 1 for c in b48.imprint.contact)
+    assert sz < 14
+    room = 442.2 - 2 * (14 - 0.25)  # one 四号 cell of indent on each side (character spacing -0.25 pt)
+    assert ems * (sz - 0.25) <= room
+    assert ems * (sz + 0.5 - 0.25) > room  # the largest half point that fits
+
+
 def test_unknown_block_type_is_not_silently_dropped(b48, style, tmp_path):
     class Odd:  # a block type added to the model but not to the writer
         pass

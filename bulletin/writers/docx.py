@@ -47,12 +47,12 @@ class DocxWriter:
     """Appends the bulletin to a lean python-docx document, paragraph by
     paragraph, as raw WordprocessingML (one pass, no searches)."""
 
-    def __init__(self, document, style: Style, root: Path, masthead_title: str = ""):
+    def __init__(self, document, style: Style, root: Path, masthead_title: str = "", contact: str = ""):
         self.document = document
         self.style = style
         self.root = root
         self.g = Geometry.of(style)
-        self.sheet = StyleSheet(style, self.g, masthead_title)
+        self.sheet = StyleSheet(style, self.g, masthead_title, contact)
         self.ids = self.sheet.ids
         self.body = document.element.body
         self.sect = self.body.sectPr
@@ -353,7 +353,7 @@ BLOCK_RULES = {Heading: _heading, Para: _para, Quote: _quote, Table: _table, Fig
 
 
 def write_docx(bulletin: Bulletin, style: Style, root: Path) -> bytes:
-    w = DocxWriter(new_document(), style, Path(root), bulletin.masthead.title)
+    w = DocxWriter(new_document(), style, Path(root), bulletin.masthead.title, bulletin.imprint.contact or "")
     w.masthead(bulletin.masthead)
     if bulletin.note:
         w.note(bulletin.note)

@@ -183,13 +183,14 @@ class StyleSheet:
     })
     OUTLINE: ClassVar[dict[str, int]] = {"heading1": 0, "heading2": 1, "heading3": 2}
 
-    def __init__(self, style: Style, geometry: Geometry, masthead_title: str = ""):
+    def __init__(self, style: Style, geometry: Geometry, masthead_title: str = "", contact: str = ""):
         self.style = style
         self.g = geometry
         self.taken: set[str] = {"Normal", "DefaultParagraphFont", "TableNormal"}
         self.paras: dict[str, ParaStyle] = {}
         self.ids: dict[str, str] = {}
         self.masthead_size = self._masthead_size(masthead_title)
+        self.contact_size = self._contact_size(contact)
         for key, el_name, default in self.PARAGRAPHS:
             el = element(style, key, el_name)
             name = _style_name(style, key, default)
@@ -229,6 +230,20 @@ class StyleSheet:
         fit = (self.g.block_w / 20) / units - spacing
         return min(size, math.floor(fit * 2) / 2)
 
+    def _contact_size(self, contact: str) -> float:
+        """四号 unless the contact line is too long for one line between its
+        one-cell indents: then the largest half point that fits, as the PDF
+        does (the reference issue's line measures about 37 em at 四号)."""
+        el = self.style.element("imprint")
+        size = el.size
+        if not contact or el.get("contact_fit", "shrink") != "shrink":
+            return size
+        units = sum(map(em_units, contact))
+        spacing = self.g.char_spacing / 20
+        room = self.g.block_w / 20 - 2 * el.indent * (size + spacing)
+        fit = room / units - spacing
+        return max(8.0, min(size, math.floor(fit * 2) / 2))
+
     def masthead_lines(self) -> int:
         """Grid lines the masthead title occupies (its exact line height):
         room for the face's full line height (CJK faces reach 1.45 em), so
@@ -241,7 +256,7 @@ class StyleSheet:
         g, style = self.g, self.style
         ppr: dict = {}
         rpr: dict = {"rFonts": rfonts(style, el.font, el)}
-        size = self.masthead_size if key == "masthead_title" else el.size
+        size = {"masthead_title": self.masthead_size, "imprint_contact": self.contact_size}.get(key, el.size)
         bold = el.bold or (key == "table_header" and bool(el.get("header_bold", True)))
         if bold:
             rpr["b"] = {}
