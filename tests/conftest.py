@@ -63,3 +63,39 @@ def check_snapshot(path: Path, actual: str) -> None:
         return
     expected = path.read_text(encoding="utf-8")
     assert actual == expected, f"snapshot {path.name} differs (BULLETIN_UPDATE_SNAPSHOTS=1 to accept)"
+
+
+# ------------------------------------------------ a fake pair of writers
+# Build orchestration tests (test_build.py, test_batch.py) replace both writers
+# with this: it renders the model dump, counts calls and can be told to fail.
+# Forked workers inherit it.
+
+def fake_bytes(bulletin, fmt: str) -> bytes:
+    from bulletin.model import dump
+
+    return f"{fmt}\n{dump(bulletin)}".encode()
+
+
+class FakeWriters:
+    """Stands in for both writers; counts calls (in this process) and can fail."""
+
+    def __init__(self):
+        self.calls: list[tuple[str, str]] = []
+        self.fail: dict[tuple[str, str], Exception] = {}
+
+    def __call__(self, bulletin, fmt, root, style):
+        key = (bulletin.info.id, fmt)
+        self.calls.append(key)
+        if key in self.fail:
+            raise self.fail[key]
+        return fake_bytes(bulletin, fmt)
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    from bulletin import batch
+
+    writers = FakeWriters()
+    monkeypatch.setattr(batch, "render", writers)
+    monkeypatch.setattr(batch, "warm", lambda *a, **k: None)
+    return writers

@@ -20,7 +20,7 @@ from bulletin.numbering import parse_issue_id
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from make_year import make_year
-from test_build import FakeWriters, snapshot
+from test_build import snapshot
 
 pytestmark = pytest.mark.skipif(
     batch._fork_context() is None, reason="worker tests use fork to inherit the fake writer"
@@ -30,14 +30,6 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture
 def year(tmp_path):
     return make_year(tmp_path / "year", issues=8)
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    writers = FakeWriters()
-    monkeypatch.setattr(batch, "render", writers)
-    monkeypatch.setattr(batch, "warm", lambda *a, **k: None)
-    return writers
 
 
 def outputs(out: Path) -> dict[str, bytes]:

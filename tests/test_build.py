@@ -22,37 +22,9 @@ from bulletin import batch, cli
 from bulletin.build import BuildOptions, build
 from bulletin.diagnostics import BulletinError, Diagnostic
 from bulletin.incremental import STAMP_NAME
-from bulletin.model import dump
 from bulletin.numbering import parse_issue_id
 
 ALL = ["2018-48", "2018-49", "2019-1"]
-
-
-def fake_bytes(bulletin, fmt: str) -> bytes:
-    return f"{fmt}\n{dump(bulletin)}".encode()
-
-
-class FakeWriters:
-    """Stands in for both writers; counts calls (in this process) and can fail."""
-
-    def __init__(self):
-        self.calls: list[tuple[str, str]] = []
-        self.fail: dict[tuple[str, str], Exception] = {}
-
-    def __call__(self, bulletin, fmt, root, style):
-        key = (bulletin.info.id, fmt)
-        self.calls.append(key)
-        if key in self.fail:
-            raise self.fail[key]
-        return fake_bytes(bulletin, fmt)
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    writers = FakeWriters()
-    monkeypatch.setattr(batch, "render", writers)
-    monkeypatch.setattr(batch, "warm", lambda *a, **k: None)
-    return writers
 
 
 @pytest.fixture
