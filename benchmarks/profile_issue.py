@@ -39,9 +39,9 @@ def main() -> None:
 
     import bulletin.cli
     lap("import bulletin.cli (click)")
-    from bulletin.assemble import assemble
+    from bulletin.sources.assemble import assemble
     from bulletin.diagnostics import Collector
-    from bulletin.load import load_issue, load_repository
+    from bulletin.sources.load import load_issue, load_repository
     from bulletin.numbering import parse_issue_id
     lap("import readers (markdown-it, yaml)")
     from bulletin.style import load_style

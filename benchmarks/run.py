@@ -213,7 +213,7 @@ def prepare(work: Path) -> dict:
     # As installed packages are: with byte-code.  (PYTHONDONTWRITEBYTECODE
     # would otherwise make every run compile bulletin's modules again.)
     compileall.compile_dir(str(REPO / "bulletin"), quiet=1)
-    from bulletin.build import read_bulletins
+    from bulletin.commands.build import read_bulletins
     from bulletin.diagnostics import Collector
     from bulletin.numbering import parse_issue_id
     from bulletin.style import load_style

@@ -93,7 +93,7 @@ class FakeWriters:
 
 @pytest.fixture
 def fake(monkeypatch):
-    from bulletin import batch
+    from bulletin.commands import batch
 
     writers = FakeWriters()
     monkeypatch.setattr(batch, "render", writers)

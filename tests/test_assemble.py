@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import check_snapshot
 
-from bulletin.build import read_bulletins
+from bulletin.commands.build import read_bulletins
 from bulletin.diagnostics import Collector
 from bulletin.model import dump
 from bulletin.numbering import IssueId

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bulletin import batch
-from bulletin.build import BuildOptions, build
+from bulletin.commands import batch
+from bulletin.commands.build import BuildOptions, build
 from bulletin.diagnostics import BulletinError, Diagnostic
 from bulletin.numbering import parse_issue_id
 

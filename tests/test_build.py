@@ -18,10 +18,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bulletin import batch, cli
-from bulletin.build import BuildOptions, build
+from bulletin import cli
+from bulletin.cli import console
+from bulletin.commands import batch
+from bulletin.commands.build import BuildOptions, build
 from bulletin.diagnostics import BulletinError, Diagnostic
-from bulletin.incremental import STAMP_NAME
+from bulletin.commands.incremental import STAMP_NAME
 from bulletin.numbering import parse_issue_id
 
 ALL = ["2018-48", "2018-49", "2019-1"]
@@ -189,7 +191,7 @@ def test_new_format_builds_only_that_format(fake, repo, tmp_path):
 
 
 def test_noop_run_imports_no_reader_nor_writer(fake, repo, tmp_path):
-    from bulletin import incremental
+    from bulletin.commands import incremental
 
     incremental.tool_fingerprint.cache_clear()  # the subprocess sees today's sources
     out = tmp_path / "out"
@@ -325,7 +327,7 @@ def test_no_progress_bar_when_not_a_terminal(fake, repo, tmp_path):
 
 
 def test_progress_bar_on_a_terminal(fake, repo, tmp_path, monkeypatch):
-    monkeypatch.setattr(cli, "_on_terminal", lambda: True)
+    monkeypatch.setattr(console, "on_terminal", lambda: True)
     out = tmp_path / "out"
     result = invoke(["build", "--all", "--root", str(repo), "--out", str(out), "--jobs", "1"])
     assert result.exit_code == 0
@@ -345,10 +347,10 @@ def test_terminal_check_wants_both_streams(monkeypatch):
     for out_tty, err_tty in ((False, True), (True, False), (False, False)):
         monkeypatch.setattr(sys, "stdout", Tty(out_tty))
         monkeypatch.setattr(sys, "stderr", Tty(err_tty))
-        assert not cli._on_terminal()
+        assert not console.on_terminal()
     monkeypatch.setattr(sys, "stdout", Tty(True))
     monkeypatch.setattr(sys, "stderr", Tty(True))
-    assert cli._on_terminal()
+    assert console.on_terminal()
 
 
 def test_sources_are_never_modified(fake, repo, tmp_path):

@@ -16,7 +16,7 @@ import pytest
 from conftest import EXAMPLE, REPO
 
 from bulletin.numbering import IssueId
-from bulletin.scaffold import append_article_name, next_issue_id, yaml_scalar
+from bulletin.commands.scaffold import append_article_name, next_issue_id, yaml_scalar
 
 TODAY = dt.date.today()
 
@@ -27,7 +27,7 @@ def tree(root: Path) -> dict[str, bytes]:
 
 def pdf_writer_ready() -> bool:
     try:
-        from bulletin.writers.pdf import write_pdf  # noqa: F401
+        from bulletin.writers.pdf import write_pdf# noqa: F401
     except ImportError:
         return False
     return True

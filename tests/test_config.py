@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bulletin.config import load_yaml, validate
+from bulletin.sources.config import load_yaml, validate
 from bulletin.diagnostics import Collector
-from bulletin.schemas import ISSUE, PUBLICATION
+from bulletin.sources.schemas import ISSUE, PUBLICATION
 
 
 def load(text: str, diags: Collector, first_line: int = 1):

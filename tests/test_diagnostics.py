@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from bulletin.diagnostics import CODES
-from bulletin.lint import RULES
+from bulletin.commands.lint import RULES
 
 PKG = Path(__file__).resolve().parents[1] / "bulletin"
 

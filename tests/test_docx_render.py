@@ -25,7 +25,7 @@ import docx
 import pytest
 from conftest import EXAMPLE
 
-from bulletin.build import read_bulletins
+from bulletin.commands.build import read_bulletins
 from bulletin.diagnostics import Collector
 from bulletin.numbering import IssueId
 from bulletin.style import load_style

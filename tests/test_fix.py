@@ -16,9 +16,9 @@ from pathlib import Path
 
 from conftest import EXAMPLE
 
-from bulletin.check import check
-from bulletin.fix import fix_file, fix_text
-from bulletin.reader import is_cjk
+from bulletin.commands.check import check
+from bulletin.commands.fix import fix_file, fix_text
+from bulletin.text.chars import is_cjk
 
 SEED_RAW = Path(__file__).parent / "fixtures" / "seed_raw"
 ISSUE = "issues/2018-48"

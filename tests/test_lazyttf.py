@@ -27,7 +27,7 @@ def _faces():
 def test_lazy_face_matches_reportlab(face):
     from reportlab.pdfbase.ttfonts import TTFont
 
-    from bulletin import lazyttf as ttf
+    from bulletin.fonts import lazyttf as ttf
 
     full = TTFont("full", str(face.path), subfontIndex=face.index)
     lazy = ttf.load("lazy-test", str(face.path), face.index)
@@ -72,7 +72,7 @@ def _tables(data: bytes) -> dict[str, bytes]:
 
 
 def test_unknown_characters_stay_missing():
-    from bulletin import lazyttf as ttf
+    from bulletin.fonts import lazyttf as ttf
 
     face = _faces()[0]
     lazy = ttf.load("lazy-missing", str(face.path), face.index)

@@ -15,9 +15,9 @@ import pytest
 import yaml
 from conftest import check_snapshot
 
-from bulletin.check import check
-from bulletin.fix import fix_text
-from bulletin.lint import RULES, IssueFacts, heading_number, lint_issue_sequence, lint_text, title_lines
+from bulletin.commands.check import check
+from bulletin.commands.fix import fix_text
+from bulletin.commands.lint import RULES, IssueFacts, heading_number, lint_issue_sequence, lint_text, title_lines
 from bulletin.numbering import IssueId
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lint"

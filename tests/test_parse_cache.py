@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from bulletin.diagnostics import Collector
-from bulletin.reader import _cache_key, _cache_path, parse_body
+from bulletin.sources.reader import _cache_key, _cache_path, parse_body
 
 BODY = "今年以来，乐业县不断加大产业扶贫力度。\n\n## 一、盘活资源\n\n**二、整合资金。**为解决问题。\n"
 
@@ -59,7 +59,7 @@ def test_a_damaged_entry_is_a_miss(tmp_path, monkeypatch):
 def test_a_warm_rebuild_does_not_import_markdown_it(example_root, tmp_path):
     code = (
         "import sys; from pathlib import Path\n"
-        "from bulletin.build import read_bulletins\n"
+        "from bulletin.commands.build import read_bulletins\n"
         "from bulletin.diagnostics import Collector\n"
         "read_bulletins(Path(sys.argv[1]), None, Collector())\n"
         "print('markdown_it' in sys.modules)\n"

@@ -45,7 +45,7 @@ def style():
 
 
 def bulletin_of(root: Path, issue: str):
-    from bulletin.build import read_bulletins
+    from bulletin.commands.build import read_bulletins
     from bulletin.diagnostics import Collector
     from bulletin.numbering import IssueId
 

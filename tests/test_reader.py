@@ -8,7 +8,7 @@ import pytest
 
 from bulletin.diagnostics import Collector
 from bulletin.model import Figure, Para, Quote, Span, Table, plain_text
-from bulletin.reader import parse_body, read_article
+from bulletin.sources.reader import parse_body, read_article
 
 
 def parse(md: str, tmp_path: Path | None = None, diags: Collector | None = None):

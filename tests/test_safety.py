@@ -256,9 +256,9 @@ def test_a_hundred_article_issue_builds(tmp_path, cli):
 
 
 def read_and_assemble(repo: Path):
-    from bulletin.assemble import assemble
+    from bulletin.sources.assemble import assemble
     from bulletin.diagnostics import Collector
-    from bulletin.load import load_issue, load_repository
+    from bulletin.sources.load import load_issue, load_repository
     from bulletin.numbering import IssueId
 
     diags = Collector()
@@ -351,7 +351,7 @@ def test_create_new_never_overwrites(tmp_path):
 
 
 def load(text: str):
-    from bulletin.config import load_yaml
+    from bulletin.sources.config import load_yaml
     from bulletin.diagnostics import Collector
 
     diags = Collector()
@@ -398,9 +398,9 @@ def test_plain_aliases_still_work():
 
 
 def test_odd_keys_are_unknown_keys_not_crashes():
-    from bulletin.config import validate
+    from bulletin.sources.config import validate
     from bulletin.diagnostics import Collector
-    from bulletin.schemas import ARTICLE
+    from bulletin.sources.schemas import ARTICLE
 
     doc, errors = load("~: 1\ntrue: 2\n1: 3\n2018-11-15: 4\ntitle: 题\ncounty: 县\n")
     assert not errors
@@ -411,7 +411,7 @@ def test_odd_keys_are_unknown_keys_not_crashes():
 
 def parse_md(md: str, folder: Path):
     from bulletin.diagnostics import Collector
-    from bulletin.reader import parse_body
+    from bulletin.sources.reader import parse_body
 
     diags = Collector()
     blocks = parse_body(md, "a.md", 6, folder, folder, diags)
@@ -461,7 +461,7 @@ def test_markdown_nested_past_the_parser_limit_is_an_error_not_lost_text(tmp_pat
 ])
 def test_other_encodings_are_named(tmp_path, data, words):
     from bulletin.diagnostics import Collector
-    from bulletin.textfile import read_text
+    from bulletin.sources.textfile import read_text
 
     path = tmp_path / "a.md"
     path.write_bytes(data)
@@ -473,7 +473,7 @@ def test_other_encodings_are_named(tmp_path, data, words):
 
 def test_a_binary_file_gives_a_few_lines_not_thousands(tmp_path):
     from bulletin.diagnostics import Collector
-    from bulletin.textfile import read_text
+    from bulletin.sources.textfile import read_text
 
     path = tmp_path / "a.md"
     path.write_bytes(b"---\x01\x02\x03" * 5000)
@@ -484,7 +484,7 @@ def test_a_binary_file_gives_a_few_lines_not_thousands(tmp_path):
 
 def test_reading_a_folder_or_an_unreadable_file_is_one_error(tmp_path):
     from bulletin.diagnostics import Collector
-    from bulletin.textfile import read_text
+    from bulletin.sources.textfile import read_text
 
     diags = Collector()
     assert read_text(tmp_path, "x.md", diags) is None
@@ -492,7 +492,7 @@ def test_reading_a_folder_or_an_unreadable_file_is_one_error(tmp_path):
 
 
 def test_a_huge_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
-    from bulletin import textfile
+    from bulletin.sources import textfile
     from bulletin.diagnostics import Collector
 
     monkeypatch.setattr(textfile, "MAX_BYTES", 1000)

@@ -4,6 +4,6 @@
 see ``breaker.py`` for the method and ``chars.py`` for the character classes.
 """
 
-from .breaker import Glyph, Line, Run, Unit, break_paragraph, tokenize
+from bulletin.text.breaker import Glyph, Line, Run, Unit, break_paragraph, tokenize
 
 __all__ = ["Glyph", "Line", "Run", "Unit", "break_paragraph", "tokenize"]

@@ -30,7 +30,7 @@ from itertools import accumulate
 from math import ceil, inf
 from typing import NamedTuple
 
-from .chars import (
+from bulletin.text.chars import (
     CENTRED,
     CLOSING,
     CONTINUATION_KINDS,

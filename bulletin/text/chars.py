@@ -143,3 +143,20 @@ def continuation_kind(piece: str) -> str:
 def script_of(kind: str) -> str:
     """The font family a unit of this kind is drawn with: "latin" or "cjk"."""
     return "latin" if kind in LATIN_KINDS else "cjk"
+
+
+def is_cjk(ch: str) -> bool:
+    """Han, kana, hangul, CJK and full-width punctuation, and the quotes and
+    dashes that Chinese text uses (“ ” ‘ ’ — …)."""
+    if not ch:
+        return False
+    o = ord(ch)
+    return (
+        0x2E80 <= o <= 0x9FFF  # radicals, CJK symbols & punctuation, kana, CJK unified
+        or 0xAC00 <= o <= 0xD7AF
+        or 0xF900 <= o <= 0xFAFF
+        or 0xFE30 <= o <= 0xFE4F
+        or 0xFF00 <= o <= 0xFFEF
+        or 0x20000 <= o <= 0x3FFFF
+        or o in (0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0x00B7)
+    )

@@ -20,7 +20,7 @@ import re
 from itertools import pairwise
 from math import inf
 
-from .chars import CLOSING_CHARS, NO_END_CHARS, NO_START_CHARS, OPENING_CHARS
+from bulletin.text.chars import CLOSING_CHARS, NO_END_CHARS, NO_START_CHARS, OPENING_CHARS
 
 # A newline, or spaces between two non-ASCII characters: the writer's own break.
 _EXPLICIT = re.compile(r"\s*\n\s*|(?<=[^\x00-\x7f])[ \u3000]+(?=[^\x00-\x7f])")

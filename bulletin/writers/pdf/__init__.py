@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...model import Bulletin, Src
-from .layout import BLOCK_RULES, Document, dump
+from bulletin.model import Bulletin, Src
+from bulletin.writers.pdf.layout import BLOCK_RULES, Document, dump
 
 __all__ = ["BLOCK_RULES", "dump", "lay_out_bulletin", "warm", "write_pdf"]
 
@@ -27,8 +27,8 @@ def warm(style, overrides: dict, root: Path) -> None:
     worker calls this while the parent is still reading the issues."""
     from reportlab.pdfgen import canvas  # noqa: F401 - the import is the point
 
-    from ... import fonts
-    from . import draw, faces  # noqa: F401
+    from bulletin import fonts
+    from bulletin.writers.pdf import draw, faces# noqa: F401
 
     for face in faces.resolve(style.fonts, overrides, root).values():
         if not fonts._via_subset(face):
@@ -37,7 +37,7 @@ def warm(style, overrides: dict, root: Path) -> None:
 
 def lay_out_bulletin(bulletin: Bulletin, style, root: Path) -> tuple[Document, object]:
     """The laid-out pages (fonts checked and registered, page numbers placed)."""
-    from . import faces, layout
+    from bulletin.writers.pdf import faces, layout
 
     fontset = faces.FontSet(faces.resolve(style.fonts, bulletin.fonts, root))
     doc = layout.lay_out(bulletin, style, fontset, root)
@@ -52,7 +52,7 @@ def lay_out_bulletin(bulletin: Bulletin, style, root: Path) -> tuple[Document, o
 
 
 def write_pdf(bulletin: Bulletin, style, root: Path) -> bytes:
-    from .draw import render
+    from bulletin.writers.pdf.draw import render
 
     doc, fontset = lay_out_bulletin(bulletin, style, Path(root))
     return render(doc, fontset)

@@ -24,9 +24,9 @@ import calendar
 import datetime
 import io
 
-from ...text.chars import CLOSING_CHARS
-from .faces import is_bold_face
-from .layout import Picture, Rule, TextLine, VRule
+from bulletin.text.chars import CLOSING_CHARS
+from bulletin.writers.pdf.faces import is_bold_face
+from bulletin.writers.pdf.layout import Picture, Rule, TextLine, VRule
 
 _CLOSING = frozenset(CLOSING_CHARS)
 _HALT: dict[str, object] = {}  # reportlab font name → its half-width twin

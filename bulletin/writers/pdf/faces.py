@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ... import fonts as _fonts
-from ...diagnostics import BulletinError, Diagnostic
+from bulletin import fonts as _fonts
+from bulletin.diagnostics import BulletinError, Diagnostic
 
 LATIN_ROLE = "latin"
 

@@ -38,10 +38,10 @@ from dataclasses import dataclass, field
 from math import ceil
 from pathlib import Path
 
-from ...diagnostics import BulletinError, Diagnostic
-from ...model import Bulletin, Figure, Heading, Para, Quote, Src, Table, plain_text
-from ...text import Glyph, Run, break_paragraph
-from ...text.titles import title_lines
+from bulletin.diagnostics import BulletinError, Diagnostic
+from bulletin.model import Bulletin, Figure, Heading, Para, Quote, Src, Table, plain_text
+from bulletin.text import Glyph, Run, break_paragraph
+from bulletin.text.titles import title_lines
 
 MM = 72 / 25.4
 ASCENT = 0.88  # em box top above the baseline (ideographic em box −0.12 … 0.88 em)

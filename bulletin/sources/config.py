@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
-from .diagnostics import Collector
+from bulletin.diagnostics import Collector
 
 Path_ = tuple  # a key path inside a YAML document, e.g. ("contact", "people")
 

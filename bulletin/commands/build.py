@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .batch import FORMATS, TaskResult, discard, e050, render  # noqa: F401 (render: the one place formats are dispatched)
-from .diagnostics import Collector, Diagnostic
-from .numbering import IssueId
+from bulletin.commands.batch import FORMATS, TaskResult, discard, e050, render  # noqa: F401 (render: the one place formats are dispatched)
+from bulletin.diagnostics import Collector, Diagnostic
+from bulletin.numbering import IssueId
 
 if TYPE_CHECKING:
-    from .model import Bulletin
+    from bulletin.model import Bulletin
 
 
 @dataclass
@@ -123,8 +123,8 @@ class _Plan:
 def _plan(root: Path, ids: list[IssueId] | None, options: BuildOptions) -> _Plan:
     """Which outputs are stale, from content hashes: no Markdown is parsed and
     no writer imported, so an up-to-date batch costs almost nothing."""
-    from .incremental import Planner, Stamps
-    from .repo import issue_folders
+    from bulletin.commands.incremental import Planner, Stamps
+    from bulletin.sources.repo import issue_folders
 
     diags = Collector()
     folders = issue_folders(root, diags)
@@ -154,13 +154,13 @@ def _render(root: Path, plan: _Plan, options: BuildOptions, progress: Progress |
     in this process or in workers; results merged per issue, in this process."""
     if not plan.tasks:
         return {}
-    from . import batch
+    from bulletin.commands import batch
 
     def load_repo():
         # The repository's own findings (bulletin.yaml, every issue.yaml) go
         # with the plan's: they concern the whole batch.  Imported here, so
         # that markdown-it loads after a fork, while the workers start.
-        from .load import load_repository
+        from bulletin.sources.load import load_repository
 
         return load_repository(root, plan.diagnostics)
 
@@ -292,8 +292,8 @@ def _sweep(out_dir: Path, token: str, out_existed: bool) -> None:
 def read_bulletins(root: Path, ids: list[IssueId] | None, diags: Collector) -> dict[IssueId, Bulletin | None]:
     """Sources → checked models, one per requested issue (None where the issue has errors).
     ids None means every issue of the repository."""
-    from .assemble import assemble
-    from .load import load_issue, load_repository
+    from bulletin.sources.assemble import assemble
+    from bulletin.sources.load import load_issue, load_repository
 
     repo = load_repository(root, diags)
     wanted = sorted(repo.folders) if ids is None else ids

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .diagnostics import Collector
+from bulletin.diagnostics import Collector
 
 # Characters XML 1.0 forbids (tab, LF and CR are fine); a DOCX cannot carry them.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -7,7 +7,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.rules_inline.state_inline import Delimiter, Scanned, StateInline
 
-from .reader import is_cjk
+from bulletin.text.chars import is_cjk
 
 
 def _scan_delims_cjk(state: StateInline, start: int, can_split_word: bool) -> Scanned:

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import BulletinError, Collector, Diagnostic
-from .lint import Finding, IssueFacts, lint_headings, lint_issue_sequence, lint_text, lint_title
-from .load import Repository, load_issue, load_repository
-from .numbering import IssueId
-from .reader import ArticleSource
-from .repo import ISSUE_FILE
-from .textfile import read_text
+from bulletin.diagnostics import BulletinError, Collector, Diagnostic
+from bulletin.commands.lint import Finding, IssueFacts, lint_headings, lint_issue_sequence, lint_text, lint_title
+from bulletin.sources.load import Repository, load_issue, load_repository
+from bulletin.numbering import IssueId
+from bulletin.sources.reader import ArticleSource
+from bulletin.sources.repo import ISSUE_FILE
+from bulletin.sources.textfile import read_text
 
 TITLE_ELEMENT = "article_title"
 
@@ -42,7 +42,7 @@ class CheckResult:
 def check(root: Path, ids: list[IssueId] | None, fonts: bool = True) -> CheckResult:
     """Validate and lint the issues `ids` (None: every issue).  `fonts`:
     also check that the fonts cover every character, as a PDF build does."""
-    from .assemble import assemble
+    from bulletin.sources.assemble import assemble
 
     diags = Collector()
     result = CheckResult()
@@ -109,7 +109,7 @@ def issue_facts(repo: Repository) -> list[IssueFacts]:
 
 def _style(repo: Repository):
     """The style build uses (the default; SPEC.md has no per-publication style yet)."""
-    from .style import load_style
+    from bulletin.style import load_style
 
     try:
         return load_style("default")
@@ -120,8 +120,8 @@ def _style(repo: Repository):
 def font_coverage(bulletin, root: Path, style) -> list[Diagnostic]:
     """E040/E041 as the PDF writer reports them: lay the issue out (no drawing,
     nothing written) and check each character against the face that draws it."""
-    from .fonts import FontError
-    from .writers.pdf import lay_out_bulletin
+    from bulletin.fonts import FontError
+    from bulletin.writers.pdf import lay_out_bulletin
 
     try:
         lay_out_bulletin(bulletin, style, root)
@@ -146,7 +146,7 @@ def _title_geometry(style):
 def fix(articles: list[tuple[Path, str]]) -> tuple[list[str], list[Diagnostic]]:
     """Apply the safe fixes to these article files: the changes, one line
     each, and the files that could not be rewritten."""
-    from .fix import fix_file
+    from bulletin.commands.fix import fix_file
 
     report: list[str] = []
     problems = Collector()

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import BulletinError, Collector, Diagnostic
-from .numbering import IssueId
-from .output import create_new, write_atomic
-from .repo import CONFIG_NAME, ISSUE_FILE, ISSUES_DIR, issue_folders
+from bulletin.diagnostics import BulletinError, Collector, Diagnostic
+from bulletin.numbering import IssueId
+from bulletin.output import create_new, write_atomic
+from bulletin.sources.repo import CONFIG_NAME, ISSUE_FILE, ISSUES_DIR, issue_folders
 
 TEMPLATES = "init"
 DEFAULT_TITLE = "工作简报"

@@ -14,8 +14,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .lint import Edit, Finding, lint_text
-from .output import write_atomic
+from bulletin.commands.lint import Edit, Finding, lint_text
+from bulletin.output import write_atomic
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 MAX_PASSES = 5

@@ -7,8 +7,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 
-from .diagnostics import BulletinError, Collector, Diagnostic
-from .numbering import IssueId, padded_issue_id, parse_issue_id
+from bulletin.diagnostics import BulletinError, Collector, Diagnostic
+from bulletin.numbering import IssueId, padded_issue_id, parse_issue_id
 
 CONFIG_NAME = "bulletin.yaml"
 ISSUES_DIR = "issues"

@@ -33,12 +33,12 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.shape import CT_Inline
 from lxml import etree
 
-from ..model import Bulletin, Figure, Heading, Imprint, Masthead, Para, Quote, Spans, Table, plain_text
-from ..style import Style
-from ..text.titles import title_lines
-from .docx_package import deterministic_zip, new_document, related_part, set_properties
-from .docx_styles import Geometry, StyleSheet, em_units
-from .docx_xml import PPR_ORDER, add_text, build_props, sub
+from bulletin.model import Bulletin, Figure, Heading, Imprint, Masthead, Para, Quote, Spans, Table, plain_text
+from bulletin.style import Style
+from bulletin.text.titles import title_lines
+from bulletin.writers.docx.package import deterministic_zip, new_document, related_part, set_properties
+from bulletin.writers.docx.styles import Geometry, StyleSheet, em_units
+from bulletin.writers.docx.ooxml import PPR_ORDER, add_text, build_props, sub
 
 EMU_PER_TWIP = 635
 

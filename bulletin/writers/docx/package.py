@@ -18,7 +18,7 @@ import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
-from .docx_xml import W_NS
+from bulletin.writers.docx.ooxml import W_NS
 
 # Relationships of the default template we do not ship.
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"

@@ -22,10 +22,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from .diagnostics import Diagnostic
-from .model import Heading, Para, plain_text
-from .numbering import IssueId, chinese_numeral, parse_chinese_numeral
-from .reader import is_cjk, markdown
+from bulletin.diagnostics import Diagnostic
+from bulletin.model import Heading, Para, plain_text
+from bulletin.numbering import IssueId, chinese_numeral, parse_chinese_numeral
+from bulletin.sources.reader import markdown
+from bulletin.text.chars import is_cjk
 
 
 @dataclass(frozen=True)

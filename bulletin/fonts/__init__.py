@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache as _cache
+from bulletin import cache as _cache
 
 __all__ = [
     "FontError",
@@ -708,7 +708,7 @@ def _load_reportlab(name: str, source, index: int, face: FontFace):
     # 25-100 ms full parse of a CJK face, the largest cost of a PDF build.
     from reportlab.pdfbase.ttfonts import TTFError
 
-    from . import lazyttf
+    from bulletin.fonts import lazyttf
 
     try:
         return lazyttf.load(name, str(source), index)

@@ -7,13 +7,13 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Doc, load_yaml, validate
-from .diagnostics import Collector
-from .numbering import IssueId, anchors, totals
-from .reader import ArticleSource, read_article
-from .repo import CONFIG_NAME, ISSUE_FILE, IssueFolder, article_paths, issue_folders
-from .schemas import ISSUE, PUBLICATION
-from .textfile import read_text
+from bulletin.sources.config import Doc, load_yaml, validate
+from bulletin.diagnostics import Collector
+from bulletin.numbering import IssueId, anchors, totals
+from bulletin.sources.reader import ArticleSource, read_article
+from bulletin.sources.repo import CONFIG_NAME, ISSUE_FILE, IssueFolder, article_paths, issue_folders
+from bulletin.sources.schemas import ISSUE, PUBLICATION
+from bulletin.sources.textfile import read_text
 
 
 @dataclass

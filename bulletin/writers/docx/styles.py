@@ -16,8 +16,8 @@ from typing import ClassVar
 
 from lxml import etree
 
-from ..style import MM, Element, Style
-from .docx_xml import PPR_ORDER, RPR_ORDER, W_NS, build_props, new, sub
+from bulletin.style import MM, Element, Style
+from bulletin.writers.docx.ooxml import PPR_ORDER, RPR_ORDER, W_NS, build_props, new, sub
 
 NSMAP = {"w": W_NS}
 TWIPS_PER_MM = 1440 / 25.4

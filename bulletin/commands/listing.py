@@ -11,11 +11,11 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .config import load_yaml, text_value
-from .diagnostics import Collector
-from .load import load_repository
-from .reader import split_front_matter
-from .textfile import read_text
+from bulletin.sources.config import load_yaml, text_value
+from bulletin.diagnostics import Collector
+from bulletin.sources.load import load_repository
+from bulletin.sources.reader import split_front_matter
+from bulletin.sources.textfile import read_text
 
 
 @dataclass

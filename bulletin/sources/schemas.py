@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .config import Field
-from .numbering import parse_issue_id
+from bulletin.sources.config import Field
+from bulletin.numbering import parse_issue_id
 
 
 def _issue_id(value) -> str | None:

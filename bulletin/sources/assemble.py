@@ -3,12 +3,12 @@ attributions, 版记.  Pure: takes checked sources, returns the model."""
 
 from __future__ import annotations
 
-from .config import text_value
-from .load import IssueSource, Repository
-from .model import Article, Bulletin, ColumnGroup, DistributionLine, Imprint, IssueInfo, Masthead, Span, Src
-from .numbering import chinese_date, issue_line
-from .reader import ArticleSource
-from .text.titles import explicit_breaks
+from bulletin.sources.config import text_value
+from bulletin.sources.load import IssueSource, Repository
+from bulletin.model import Article, Bulletin, ColumnGroup, DistributionLine, Imprint, IssueInfo, Masthead, Span, Src
+from bulletin.numbering import chinese_date, issue_line
+from bulletin.sources.reader import ArticleSource
+from bulletin.text.titles import explicit_breaks
 
 IDEOGRAPHIC_SPACE = "\u3000"
 DEFAULT_CONTACT_LABELS = {"people": "联系人", "phone": "联系电话", "email": "投稿邮箱"}

@@ -275,7 +275,7 @@ def _subset_key(face, subset) -> str | None:
 
 def _cached_subset(face, subset, make) -> bytes:
     """``make()``'s subset font bytes, kept in the cache folder by face and characters."""
-    from .cache import atomic_write, cache_dir
+    from bulletin.cache import atomic_write, cache_dir
 
     key = _subset_key(face, subset)
     if key is None:

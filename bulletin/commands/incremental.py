@@ -32,9 +32,9 @@ import re
 import sys
 from pathlib import Path
 
-from . import __version__
-from .numbering import IssueId, anchors, parse_issue_id, totals
-from .repo import CONFIG_NAME, ISSUE_FILE, IssueFolder
+from bulletin import __version__
+from bulletin.numbering import IssueId, anchors, parse_issue_id, totals
+from bulletin.sources.repo import CONFIG_NAME, ISSUE_FILE, IssueFolder
 
 STAMP_NAME = ".bulletin-stamps.json"
 _STAMP_VERSION = 1
@@ -92,7 +92,7 @@ def tool_fingerprint() -> str:
     keeps a cached build/ folder current.  Taken once per process: it
     describes the code this process runs."""
     parts: list[object] = [__version__, sys.version_info[:2]]
-    pkg = Path(__file__).resolve().parent
+    pkg = Path(__file__).resolve().parents[1]  # the whole bulletin package
     for path in sorted(p for p in pkg.rglob("*.py") if "__pycache__" not in p.parts):
         parts += [path.relative_to(pkg).as_posix(), path.read_bytes()]
     from importlib.util import find_spec
@@ -210,7 +210,7 @@ class Planner:
     def style(self):
         """The loaded style (once per build; the renderers use it too)."""
         if self._style is None:
-            from .style import load_style
+            from bulletin.style import load_style
 
             self._style = load_style(self.style_name)
         return self._style
@@ -218,7 +218,7 @@ class Planner:
     def _font_part(self) -> str | None:
         if self._fonts is None:
             try:
-                from .fonts import resolve_fonts
+                from bulletin.fonts import resolve_fonts
 
                 style = self.style
                 faces = resolve_fonts(style.fonts, self.font_overrides, self.root)
@@ -317,7 +317,7 @@ class Stamps:
         """Write the stamps (after the outputs).  A failure only costs a rebuild."""
         if not self.changed:
             return
-        from .output import write_atomic
+        from bulletin.output import write_atomic
 
         data = json.dumps({"version": _STAMP_VERSION, "outputs": dict(sorted(self.entries.items()))}, indent=1)
         try:

@@ -20,34 +20,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from .config import Doc, load_yaml, validate
-from .diagnostics import Collector
-from .model import Figure, Heading, Para, Quote, Span, Spans, Src, Table
-from .schemas import ARTICLE
-from .textfile import read_text
-
-
-def is_cjk(ch: str) -> bool:
-    """Han, kana, hangul, CJK and full-width punctuation, and the quotes and
-    dashes that Chinese text uses (“ ” ‘ ’ — …)."""
-    if not ch:
-        return False
-    o = ord(ch)
-    return (
-        0x2E80 <= o <= 0x9FFF  # radicals, CJK symbols & punctuation, kana, CJK unified
-        or 0xAC00 <= o <= 0xD7AF
-        or 0xF900 <= o <= 0xFAFF
-        or 0xFE30 <= o <= 0xFE4F
-        or 0xFF00 <= o <= 0xFFEF
-        or 0x20000 <= o <= 0x3FFFF
-        or o in (0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0x00B7)
-    )
+from bulletin.sources.config import Doc, load_yaml, validate
+from bulletin.diagnostics import Collector
+from bulletin.model import Figure, Heading, Para, Quote, Span, Spans, Src, Table
+from bulletin.sources.schemas import ARTICLE
+from bulletin.sources.textfile import read_text
+from bulletin.text.chars import is_cjk
 
 
 def markdown():
-    """The shared markdown-it parser (CJK rules in markdown_cjk.py), imported
+    """The shared markdown-it parser (CJK rules in markdown.py), imported
     only when a body must really be parsed: a cached parse skips it."""
-    from .markdown_cjk import markdown as shared
+    from bulletin.sources.markdown import markdown as shared
 
     return shared()
 
@@ -136,11 +120,11 @@ def _parse_body(body: str, rel: str, first_line: int, folder: Path, root: Path, 
 # objects only, written by this process's user; BULLETIN_NO_PARSE_CACHE=1
 # turns it off.
 
-_CODE_FILES = ("reader.py", "markdown_cjk.py", "model.py")
+_CODE_FILES = ("sources/reader.py", "sources/markdown.py", "text/chars.py", "model.py")
 
 
 def _code_stamp() -> str:
-    here = Path(__file__).parent
+    here = Path(__file__).resolve().parents[1]  # the bulletin package
     parts = []
     for name in _CODE_FILES:
         try:
@@ -148,7 +132,7 @@ def _code_stamp() -> str:
             parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
         except OSError:
             parts.append(name)
-    from . import __version__
+    from bulletin import __version__
 
     return __version__ + "|" + "|".join(parts)
 
@@ -167,7 +151,7 @@ def _cache_key(body: str, rel: str, first_line: int) -> str | None:
 
 
 def _cache_path(key: str) -> Path:
-    from .cache import cache_dir
+    from bulletin.cache import cache_dir
 
     return cache_dir() / "parsed" / key[:2] / f"{key}.pickle"
 
@@ -189,7 +173,7 @@ def _cached_blocks(key: str | None) -> tuple | None:
 def _store_blocks(key: str | None, blocks: tuple) -> None:
     if key is None:
         return
-    from .cache import atomic_write
+    from bulletin.cache import atomic_write
 
     try:
         atomic_write(_cache_path(key), pickle.dumps(blocks, protocol=pickle.HIGHEST_PROTOCOL))

@@ -32,8 +32,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import BulletinError, Collector, Diagnostic
-from .numbering import IssueId
+from bulletin.diagnostics import BulletinError, Collector, Diagnostic
+from bulletin.numbering import IssueId
 
 FORMATS = ("docx", "pdf")
 
@@ -54,11 +54,11 @@ class TaskResult:
 def render(bulletin, fmt: str, root: Path, style) -> bytes:
     """One format of one assembled issue, as bytes."""
     if fmt == "docx":
-        from .writers.docx import write_docx
+        from bulletin.writers.docx import write_docx
 
         return write_docx(bulletin, style, root)
     if fmt == "pdf":
-        from .writers.pdf import write_pdf
+        from bulletin.writers.pdf import write_pdf
 
         return write_pdf(bulletin, style, root)
     raise ValueError(fmt)
@@ -80,7 +80,7 @@ def warm(formats: Iterable[str], style, root: Path, overrides: dict | None = Non
     if "pdf" in formats:
         import importlib
 
-        from .writers import pdf
+        from bulletin.writers import pdf
 
         for sub in ("layout", "draw", "faces"):
             try:
@@ -92,7 +92,7 @@ def warm(formats: Iterable[str], style, root: Path, overrides: dict | None = Non
             if hook is not None:
                 hook(style, overrides or {}, root)
             else:
-                from .fonts import resolve_fonts
+                from bulletin.fonts import resolve_fonts
 
                 resolve_fonts(style.fonts, overrides or {}, root)
         except Exception:  # noqa: BLE001, S110 - reported by the writer, per issue
@@ -167,8 +167,8 @@ _STATE: _State | None = None
 
 def _prepare(root: Path, style_name: str, formats: tuple[str, ...], out_dir: Path, token: str, check_only,
              repo=None, style=None) -> _State:
-    from .load import load_repository
-    from .style import load_style
+    from bulletin.sources.load import load_repository
+    from bulletin.style import load_style
 
     if repo is None:
         repo = load_repository(root, Collector())  # its findings were reported by the parent
@@ -200,8 +200,8 @@ def _ready() -> None:
 def read_issue(repo, iid: IssueId) -> tuple[TaskResult, object]:
     """Read, check and assemble one issue: (result with its diagnostics, the
     Bulletin or None when the issue is not sound)."""
-    from .assemble import assemble
-    from .load import load_issue
+    from bulletin.sources.assemble import assemble
+    from bulletin.sources.load import load_issue
 
     diags = Collector()
     result = TaskResult(iid)
@@ -220,7 +220,7 @@ def read_issue(repo, iid: IssueId) -> tuple[TaskResult, object]:
 
 def render_task(iid: IssueId, bulletin, formats: tuple[str, ...], result: TaskResult | None = None) -> TaskResult:
     """Render and stage the formats of one assembled issue (in whichever process)."""
-    from .fonts import FontError
+    from bulletin.fonts import FontError
 
     state = _STATE
     assert state is not None, "render_task outside a batch"

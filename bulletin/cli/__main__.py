@@ -1,0 +1,5 @@
+"""`python -m bulletin.cli`: the same as the `bulletin` script."""
+
+from bulletin.cli import main
+
+main()
