@@ -45,7 +45,7 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("BULLETIN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("BULLETIN_FONT_DIRS", raising=False)
     monkeypatch.delenv("BULLETIN_NO_FONTCONFIG", raising=False)
-    monkeypatch.setattr(fonts, "_BASE_CHARSET", SMALL_BASE)
+    monkeypatch.setattr(fonts.charset, "_BASE_CHARSET", SMALL_BASE)
     fonts.clear_caches()
     yield
     fonts.clear_caches()
@@ -345,7 +345,7 @@ def test_unwritable_cache_still_registers(tmp_path, monkeypatch):
 
 
 def test_base_charset_holds_gb2312_and_punctuation(monkeypatch):
-    monkeypatch.setattr(fonts, "_BASE_CHARSET", None)
+    monkeypatch.setattr(fonts.charset, "_BASE_CHARSET", None)
     base = fonts.base_charset()
     assert {"啊", "齄", "亍", "，", "。", "“", "”", "—", "…", "①", "Ａ", "A", "~", "·"} <= base
     assert 7400 < len(base) < 8000
@@ -384,12 +384,12 @@ def test_fc_list_answer_is_cached_until_a_font_folder_changes(tmp_path, monkeypa
     watched.mkdir()
     monkeypatch.setenv("BULLETIN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("BULLETIN_NO_FONTCONFIG", raising=False)
-    monkeypatch.setattr(fonts, "_FONT_TOPS", (*fonts._FONT_TOPS, str(watched)))
+    monkeypatch.setattr(fonts.find, "_FONT_TOPS", (*fonts.find._FONT_TOPS, str(watched)))
 
     def calls_after_fresh_lookup() -> int:
         fonts.clear_caches()
         before = fonts.stats["fc_list_calls"]
-        assert fonts._fc_list()
+        assert fonts.find._fc_list()
         return fonts.stats["fc_list_calls"] - before
 
     assert calls_after_fresh_lookup() == 1  # nothing cached yet

@@ -88,7 +88,7 @@ def test_fonts_registers_lazy_faces_that_answer_coverage_questions():
     fonts.clear_caches()
     face = next(f for f in _faces() if not fonts._via_subset(f))
     fonts.registered_name(face)
-    lazy = fonts._RL_FONTS[(str(face.path), face.index)]
+    lazy = fonts.register._RL_FONTS[(str(face.path), face.index)]
     assert getattr(lazy.face, "_lazy_cmap", None) is not None
     assert fonts.missing_chars(face, "中国扶贫\U00020000") == {"\U00020000"}
 

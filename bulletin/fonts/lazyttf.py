@@ -131,10 +131,9 @@ class _SelfFilling(dict):
         return default
 
 
-def _unicode_cmap(face) -> _Cmap | None:
-    """The best Unicode subtable: full repertoire (3,10 / 0,4 / 0,6) first, then BMP."""
-    data = face._ttf_data
-    base = face.table["cmap"]["offset"]
+def best_cmap_offset(data, base: int) -> int | None:
+    """Where the best Unicode subtable of the cmap table at ``base`` starts:
+    full repertoire (3,10 / 0,4 / 0,6) first, then BMP; None if none."""
     count = struct.unpack_from(">H", data, base + 2)[0]
     found: dict[int, int] = {}
     for i in range(count):
@@ -145,9 +144,12 @@ def _unicode_cmap(face) -> _Cmap | None:
             rank = 4
         if rank is not None and fmt in (4, 12) and rank not in found:
             found[rank] = base + offset
-    if not found:
-        return None
-    return _Cmap(data, found[min(found)])
+    return found[min(found)] if found else None
+
+
+def _unicode_cmap(face) -> _Cmap | None:
+    at = best_cmap_offset(face._ttf_data, face.table["cmap"]["offset"])
+    return None if at is None else _Cmap(face._ttf_data, at)
 
 
 def _without_license_text(data: bytes) -> bytes:
