@@ -7,7 +7,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 EXAMPLE := examples/guangxi-fupin
 OUT ?= build
 
-.PHONY: setup setup-test demo test bench lint clean
+.PHONY: setup setup-test demo test bench lint clean messages
 
 setup:
 	bash scripts/install-deps.sh
@@ -27,6 +27,12 @@ bench:
 	bash scripts/install-deps.sh --bench
 	$(PYTHON) -m pip install -q -e '.[test,bench]'
 	$(PYTHON) benchmarks/run.py
+
+# refresh the Chinese catalogue: new texts arrive untranslated (tests/test_i18n.py lists
+# them); write their msgstr in bulletin/locale/zh_CN/LC_MESSAGES/bulletin.po, run this again
+messages:
+	$(PYTHON) -m pip install -q -e '.[dev]'
+	$(PYTHON) scripts/messages.py
 
 lint:
 	ruff check bulletin tests benchmarks

@@ -13,8 +13,15 @@ process tree's summed RSS, sampled from /proc in a separate run.
         against Typst's PDF of the same issue
     (c) a no-op rebuild of the 52 issues
     (d) `bulletin --help`
+    (e) memory on large input
+    (f) 30 issues that share no text, cache emptied before every run and warm
+        (benchmarks/distinct.py), against Typst
+    (v) `bulletin volume 2018` on the 52-issue year (benchmarks/bench_volume.py)
+    (h) HTML: one issue, and the year (benchmarks/bench_html.py)
+    (l) input length against time: titles and paragraphs of 100 → 10,000
+        characters, 10,000 headings (benchmarks/bench_lengths.py)
 
-    python3 benchmarks/run.py [--runs N] [--only a,b,c,d] [--no-record]
+    python3 benchmarks/run.py [--runs N] [--only a,b,c,d,e,f] [--no-record]
 
 Results go to stdout and to benchmarks/RESULTS.md (machine, date).
 """
@@ -317,7 +324,7 @@ def fmt_row(name: str, c: Contender, base: Contender | None) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "5")))
-    ap.add_argument("--only", default="a,b,c,d,e")
+    ap.add_argument("--only", default="a,b,c,d,e,f,h,v,l")
     ap.add_argument("--no-record", action="store_true", help="do not rewrite benchmarks/RESULTS.md")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     args = ap.parse_args()
@@ -424,6 +431,12 @@ def main() -> int:
             alternate([helpc, bare], args.runs)
             lines += ["## (d) start-up", ""] + header + [fmt_row(c.name, c, None) for c in (helpc, bare)] + [""]
             verdicts.append(("(d) bulletin --help < 0.15 s", helpc.median < LIMITS["d_seconds"], f"{helpc.median:.3f} s"))
+        if "f" in only:
+            from distinct import run_f
+
+            f_lines, f_verdicts = run_f(ours, work, fonts, info["faces"], args.runs)
+            lines += f_lines
+            verdicts += f_verdicts
         if "e" in only:
             # Scale (issue 4): peak memory of one build of a 100-article issue,
             # of a tenth of it, and of one 200 KB paragraph; benchmarks/bench_memory.py.
@@ -434,6 +447,25 @@ def main() -> int:
             for name, r in measure(100).items():
                 lines.append(f"| {name} | {r['source_kib']} KiB | {r['peak_rss_mib']} MiB | {r['seconds']} s |")
             lines.append("")
+        if "v" in only:
+            # The year's 汇编 (issue 12): `bulletin volume` on the 52 issues; benchmarks/bench_volume.py.
+            from bench_volume import rows as volume_rows
+
+            lines += volume_rows(ours, year, work, args.runs)
+        if "h" in only:
+            # The web edition (issue 12): one issue and the year as HTML; benchmarks/bench_html.py.
+            from bench_html import measure as measure_html
+            from bench_html import table as html_table
+
+            lines += ["## (h) the web edition: HTML for one issue and for the year", ""]
+            lines += html_table(measure_html(args.runs)) + [""]
+        if "l" in only:
+            # Hostile input (issue 15): every pass linear in the text; benchmarks/bench_lengths.py.
+            from bench_lengths import rows as length_rows
+
+            length_lines, length_verdicts = length_rows(min(args.runs, 3))
+            lines += length_lines
+            verdicts += length_verdicts
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bulletin.i18n import localize
+
 # Exit codes (SPEC.md "Promises").
 EXIT_OK = 0
 EXIT_CONTENT = 1  # content errors: bad sources, unknown issue, not a repository
@@ -20,9 +22,12 @@ CODES = {
     "E001": "not a bulletin repository",
     "E002": "issue not found",
     "E003": "malformed issue folder name",
+    "E004": "malformed year",
     "E010": "cannot read file",
     "E011": "not UTF-8",
     "E012": "forbidden control character",
+    "E013": "invisible format character (bidi control …)",
+    "E014": "character reference that is no character",
     "E020": "YAML syntax",
     "E021": "YAML tag not allowed",
     "E022": "unknown key",
@@ -30,6 +35,7 @@ CODES = {
     "E024": "wrong type",
     "E025": "bad value",
     "E026": "duplicate key",
+    "E027": "full-width colon or space in YAML (typed with a Chinese input method)",
     "E030": "front matter",
     "E031": "article file missing",
     "E032": "path leaves its folder",
@@ -41,6 +47,8 @@ CODES = {
     "E050": "output",
     "E060": "already exists (init/new never overwrite)",
     "E061": "cannot add to the articles: list",
+    "E070": "cannot import file (not Word, damaged, encrypted, or needs LibreOffice)",
+    "E071": "nothing to import",
 }
 # Lint warnings (W…) and their severities live with their rules in lint.RULES.
 
@@ -57,7 +65,8 @@ class Diagnostic:
     fix: bool = False
 
     def render(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
+        # The message in the users' language; the prefix never changes (CI annotations read it).
+        return f"{self.path}:{self.line}:{self.col}: {self.code} {localize(self.message)}"
 
     def as_json(self) -> dict:
         return {
@@ -66,7 +75,7 @@ class Diagnostic:
             "col": self.col,
             "code": self.code,
             "severity": self.severity,
-            "message": self.message,
+            "message": localize(self.message),
             "fix": self.fix,
         }
 

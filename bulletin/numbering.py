@@ -98,6 +98,8 @@ def parse_chinese_numeral(text: str) -> int | None:
     if "十" not in text:
         return _DIGITS.index(text) if len(text) == 1 else None
     tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:  # 十十, 二二十: no number (and no crash)
+        return None
     t = _DIGITS.index(tens) if tens else 1
     o = _DIGITS.index(ones) if ones else 0
     return t * 10 + o

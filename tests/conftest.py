@@ -32,6 +32,9 @@ def pytest_configure(config):
         import tempfile
 
         os.environ["BULLETIN_CACHE_DIR"] = tempfile.mkdtemp(prefix="bulletin-test-cache-")
+    # The tests read English messages, whatever the developer's locale; the
+    # Chinese ones are tested by setting the language explicitly (test_i18n.py).
+    os.environ["BULLETIN_LANG"] = "en"
 
 
 @pytest.fixture

@@ -289,10 +289,11 @@ def test_paragraph_layout_in_styles(docx48):
     def get(name, path, attr):
         return _resolved(styles, by_name[name], path, attr)
 
-    # the grid: exact 579-twip lines, no widow control, kinsoku on, no hanging punctuation
+    # the grid: exact 579-twip lines, widow control on, kinsoku on, no hanging punctuation
     assert get("Body Text", "w:pPr/w:spacing", "line") == "579"
     assert get("Body Text", "w:pPr/w:spacing", "lineRule") == "exact"
-    assert get("Body Text", "w:pPr/w:widowControl", "val") == "0"
+    assert styles["Normal"].find("w:pPr/w:widowControl", NS) is not None
+    assert get("Body Text", "w:pPr/w:widowControl", "val") in (None, "1", "true", "on")
     assert get("Body Text", "w:pPr/w:overflowPunct", "val") == "0"
     assert styles["Normal"].find("w:pPr/w:kinsoku", NS) is not None
     assert get("Body Text", "w:rPr/w:spacing", "val") == "-5"
@@ -562,9 +563,15 @@ def test_masthead_marks_and_vertical_rhythm(b48, b49, style, tmp_path):
     for p in body.iterfind("w:p", NS):
         sid = p.find("w:pPr/w:pStyle", NS).get(f"{{{W}}}val")
         sp = p.find("w:pPr/w:spacing", NS)
-        if sid in ("ColumnLabel", "Title"):
+        if sid in ("ColumnLabel", "TitleSpace", "Title"):
             before.append((sid, sp.get(f"{{{W}}}before")))
-    assert before == [("ColumnLabel", "579"), ("Title", "0"), ("Title", "579"), ("ColumnLabel", "579"), ("Title", "0")]
+    # a title block: an empty Title Space paragraph (half a grid line) above the title's text
+    assert before == [("ColumnLabel", "579"), ("TitleSpace", "0"), ("Title", "0"), ("TitleSpace", "579"),
+                      ("Title", "0"), ("ColumnLabel", "579"), ("TitleSpace", "0"), ("Title", "0")]
+    styles = _styles(write_docx(b49, style, EXAMPLE))
+    space = styles["TitleSpace"].find("w:pPr/w:spacing", NS)
+    assert space.get(f"{{{W}}}line") == "289" and space.get(f"{{{W}}}lineRule") == "exact"
+    assert styles["TitleSpace"].find("w:pPr/w:keepNext", NS) is not None
 
 
 def test_a_figure_word_cannot_embed_is_a_clear_error(b48, style, tmp_path):
@@ -572,3 +579,69 @@ def test_a_figure_word_cannot_embed_is_a_clear_error(b48, style, tmp_path):
     fig = Figure("a.svg", "图", src=model.Src("issues/x/a.md", 3))
     with pytest.raises(ValueError, match=r"issues/x/a.md:3: figure 'a.svg' is not an image Word can embed"):
         write_docx(_tiny_bulletin(b48, [fig]), style, tmp_path)
+
+
+# ---------------------------------------------------------------- keeping together (issue 14)
+
+
+def _sid(p) -> str:
+    return p.find("w:pPr/w:pStyle", NS).get(f"{{{W}}}val")
+
+
+def _text(p) -> str:
+    return "".join(t.text or "" for t in p.iter(f"{{{W}}}t"))
+
+
+def test_keeping_together_in_styles(docx49):
+    """Widow control on for every paragraph (Normal); titles, subtitles,
+    column labels and headings keep with the paragraph after them."""
+    styles = _styles(docx49)
+    by_name = {_name(s): sid for sid, s in styles.items()}
+    widow = styles["Normal"].find("w:pPr/w:widowControl", NS)
+    assert widow is not None and widow.get(f"{{{W}}}val") in (None, "1", "true", "on")
+    for name in ("Title", "Subtitle", "Column Label", "heading 1", "heading 2", "heading 3"):
+        assert styles[by_name[name]].find("w:pPr/w:keepNext", NS) is not None, name
+    for name in ("Body Text", "Quote", "Attribution"):
+        assert styles[by_name[name]].find("w:pPr/w:keepNext", NS) is None, name
+
+
+def test_keeping_together_in_the_document(docx48, docx49):
+    """A paragraph of two lines or less keeps its lines (and only those);
+    the paragraph before an attribution keeps with it."""
+    from bulletin.writers.docx.geometry import em_units
+
+    short = long = attributions = 0
+    for data in (docx48, docx49):
+        paras = list(xml(data, "word/document.xml").find("w:body", NS).iterfind("w:p", NS))
+        for prev, p in zip(paras, paras[1:]):
+            if _sid(p) == "Attribution":
+                attributions += 1
+                assert prev.find("w:pPr/w:keepNext", NS) is not None, _text(prev)
+        for p in paras:
+            if _sid(p) not in ("BodyText", "Quote"):
+                continue
+            cells = sum(map(em_units, _text(p))) + 2  # the first-line indent
+            kept = p.find("w:pPr/w:keepLines", NS) is not None
+            assert kept == (cells <= 56), (_text(p), cells)
+            short += kept
+            long += not kept
+    assert attributions == 6 and short > 5 and long > 20
+
+
+def test_subtitle_has_one_lead(b49, style, tmp_path):
+    art = b49.groups[1].articles[0]
+    assert art.subtitle and not art.subtitle.startswith("——")
+    for subtitle in (art.subtitle, "——" + art.subtitle):
+        b = replace(b49, groups=(replace(b49.groups[1], articles=(replace(art, subtitle=subtitle),)),))
+        got = [t for s, t in read_back(write_docx(b, style, tmp_path)) if s == "Subtitle"]
+        assert got == ["——" + art.subtitle]
+
+
+def test_masthead_title_over_255_characters_builds(b48, style, tmp_path):
+    """core.xml holds at most 255 characters per property: the title there
+    is shortened, the page keeps it whole."""
+    long = "广西" * 150
+    data = write_docx(_tiny_bulletin(b48, [Para((Span("正文"),))], masthead_title=long), style, tmp_path)
+    core = docx.Document(io.BytesIO(data)).core_properties
+    assert len(core.title) <= 255 and core.title.startswith("广西广西")
+    assert ("Masthead Title", long) in read_back(data)

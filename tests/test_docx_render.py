@@ -70,18 +70,40 @@ def _find_font(rel: str) -> Path | None:
     return None
 
 
+# the official name → the font role whose face the PDF writer uses for it
+_ROLES = {"仿宋_GB2312": "fangsong", "宋体": "song", "楷体_GB2312": "kai", "黑体": "hei", "方正小标宋简体": "title"}
+
+
+def _pdf_faces() -> dict:
+    """The faces the PDF writer resolved on this machine, by role ({} if none)."""
+    try:
+        from bulletin.writers.pdf import faces
+
+        return faces.resolve(load_style().fonts, {}, None)
+    except Exception:  # noqa: BLE001 - no faces: the listed stand-ins serve
+        return {}
+
+
 def _fontconfig(folder: Path) -> dict[str, str]:
-    """Environment for LibreOffice with the stand-in faces installed."""
+    """Environment for LibreOffice with the stand-in faces installed: the
+    PDF writer's own face for each role where it has one (so the two
+    renderings of an issue can be compared glyph for glyph), else the
+    listed free faces."""
     from fontTools.ttLib import TTFont
 
     fonts = folder / "fonts"
     fonts.mkdir(parents=True, exist_ok=True)
     made = 0
+    pdf_faces = _pdf_faces()
     for zh, en, candidates, index in _STAND_INS:
-        src = next((p for p in map(_find_font, candidates) if p), None)
+        face = pdf_faces.get(_ROLES.get(zh, ""))
+        if face is not None and Path(face.path).exists():
+            src, index = Path(face.path), face.index
+        else:
+            src = next((p for p in map(_find_font, candidates) if p), None)
         if src is None:
             continue
-        font = TTFont(str(src), fontNumber=index) if src.suffix == ".ttc" else TTFont(str(src))
+        font = TTFont(str(src), fontNumber=index) if src.suffix.lower() in (".ttc", ".otc") else TTFont(str(src))
         name = font["name"]
         for nid in (1, 2, 3, 4, 6, 16, 17, 21, 22):
             name.removeNames(nameID=nid)
@@ -89,6 +111,14 @@ def _fontconfig(folder: Path) -> dict[str, str]:
             name.setName(value, nid, 3, 1, 0x409)
         for nid in (1, 4, 16):
             name.setName(zh, nid, 3, 1, 0x804)
+        # No line gap, as the official faces have none (simfang.ttf & co.:
+        # ascent + descent = 1 em).  LibreOffice centres ascent + descent +
+        # line gap in an exact line and puts the gap above the ascent, so the
+        # Fandol faces' 0.2 em gap would set every line 1.6 pt lower than
+        # on an office machine.
+        font["hhea"].lineGap = 0
+        if "OS/2" in font:
+            font["OS/2"].sTypoLineGap = 0
         font.save(str(fonts / f"{en}{'.otf' if 'CFF ' in font else '.ttf'}"))
         made += 1
     if not made:
@@ -263,24 +293,28 @@ def test_lines_sit_on_the_grid_and_full_pages_hold_22(issue, pdf48, pdf49, docx4
     pdf = pdf48 if issue == "2018-48" else pdf49
     data = docx48 if issue == "2018-48" else _docx(issue)
     starts = paragraph_starts(data)
+    # a subtitle is part of its title block, set half a line down like the title
+    subtitles = {squash(p.text)[:6] for p in docx.Document(io.BytesIO(data)).paragraphs if p.style.name == "Subtitle"}
     ps = pages(pdf)
     full_pages = 0
     for page, following in itertools.pairwise(ps):
-        body = [ln for ln in page.block_lines() if is_body_size(ln)]
+        body = [ln for ln in page.block_lines() if is_body_size(ln) and squash(ln.text)[:6] not in subtitles]
         for ln in body:  # tables and the masthead rule must not push text off the grid
             _, off = grid_row(ln)
-            assert abs(off) < 2.5, (page.number, ln.text, round(off, 1))
+            # (poppler's box of a row mixing faces spans the ascent of one and the descent of another)
+            assert abs(off) < 3, (page.number, ln.text, round(off, 1))
         nxt = [ln for ln in following.block_lines() if is_body_size(ln)]
         continues = nxt and nxt[0].y0 < TOP + PITCH and squash(nxt[0].text)[:6] not in starts
         if not continues:
             continue  # the page ends at a paragraph boundary (keep-with-next may leave a line free)
         rows = {grid_row(ln)[0] for ln in body}
-        assert max(rows) == 21, (page.number, sorted(rows))  # the paragraph runs to the 22nd line
+        # the paragraph runs to the 22nd line, or the 21st where widow control moved a line on
+        assert max(rows) >= 20, (page.number, sorted(rows))
         if page.number > 1 and all(is_body_size(ln) or ln.height < 19.5 for ln in page.block_lines()):
-            assert len(rows) == 22, (page.number, sorted(rows))
+            assert len(rows) == max(rows) + 1, (page.number, sorted(rows))
             full_pages += 1
     if issue == "2018-48":
-        assert full_pages >= 5
+        assert full_pages >= 3  # pages that end inside a paragraph (keeping ends others at one)
 
 
 def test_body_text_starts_28mm_from_the_left_edge(pdf48):
@@ -368,3 +402,99 @@ def test_imprint_on_the_foot_of_the_last_page(issue, pdf48, pdf49):
     issued = next(ln for ln in last.lines if squash(ln.text).endswith("印发"))
     assert issued.x1 == pytest.approx(LEFT + BLOCK_W - CELL, abs=2)
 
+
+
+# ------------------------------------------------------------ the PDF beside it (issues 10 and 14)
+
+
+def visual_rows(page: Page, body=is_body_size) -> list[Line]:
+    """Body-size lines of the block merged by row (poppler may cut a row in two)."""
+    out: list[Line] = []
+    for ln in page.block_lines():
+        if not body(ln):
+            continue
+        if out and abs(out[-1].y0 - ln.y0) < 3:
+            prev = out[-1]
+            left, right = (prev, ln) if prev.x0 <= ln.x0 else (ln, prev)
+            out[-1] = Line(left.text + " " + right.text, min(prev.x0, ln.x0), min(prev.y0, ln.y0),
+                           max(prev.x1, ln.x1), max(prev.y1, ln.y1))
+        else:
+            out.append(ln)
+    return out
+
+
+def ink_top(pdf: Path, page: int, dpi: int = 600) -> float | None:
+    """Top of the ink (mm from the page's top) in the block's first 25 mm,
+    across the block's width: the first line's glyph top, as printed."""
+    s = dpi / 72
+    x, y = int(LEFT * s), int(30 * MM * s)
+    w, h = int(BLOCK_W * s), int(25 * MM * s)
+    out = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page), "-x", str(x),
+                          "-y", str(y), "-W", str(w), "-H", str(h), "-singlefile", str(pdf)],
+                         capture_output=True, check=True).stdout
+    m = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", out)
+    width, height = int(m.group(1)), int(m.group(2))
+    data = out[m.end():]
+    for row in range(height):
+        if min(data[row * width:(row + 1) * width]) < 128:
+            return (y + row) / s / MM
+    return None
+
+
+@pytest.fixture(scope="session")
+def writer_pdfs(tmp_path_factory) -> dict[str, Path]:
+    from bulletin.writers.pdf import write_pdf
+
+    out = tmp_path_factory.mktemp("writer-pdf")
+    made = {}
+    for issue in ("2018-48", "2018-49"):
+        y, n = (int(x) for x in issue.split("-"))
+        b = read_bulletins(EXAMPLE, [IssueId(y, n)], Collector())[IssueId(y, n)]
+        made[issue] = out / f"{issue}.pdf"
+        made[issue].write_bytes(write_pdf(b, load_style(), EXAMPLE))
+    return made
+
+
+def test_first_line_of_each_page_where_the_pdf_puts_it(pdf48, pdf49, writer_pdfs):
+    """Issue 10: on every body page the first line's glyphs sit centred in
+    the first grid cell (top ≈ 39.3 mm) in our PDF and in LibreOffice's
+    rendering of our DOCX, within 0.5 mm of each other (same faces)."""
+    compared = 0
+    for issue, lo in (("2018-48", pdf48), ("2018-49", pdf49)):
+        ours = writer_pdfs[issue]
+        # page 1: the masthead title, centred in its first two grid lines in both
+        assert abs(ink_top(lo, 1) - ink_top(ours, 1)) <= 0.5, (issue, ink_top(lo, 1), ink_top(ours, 1))
+        lo_pages, our_pages = pages(lo), pages(ours)
+        for a, b in zip(lo_pages[1:], our_pages[1:]):
+            la, lb = visual_rows(a), visual_rows(b, lambda ln: 15 <= ln.height <= 23)  # ours: the em box
+            if not la or not lb or la[0].y0 > TOP + PITCH or lb[0].y0 > TOP + PITCH:
+                continue  # the page starts with a title, a table or the 版记
+            if squash(la[0].text)[:4] != squash(lb[0].text)[:4]:
+                continue  # not the same line
+            top_lo, top_ours = ink_top(lo, a.number), ink_top(ours, b.number)
+            assert abs(top_ours - 39.3) <= 0.6, (issue, b.number, top_ours)
+            assert abs(top_lo - top_ours) <= 0.5, (issue, a.number, top_lo, top_ours)
+            compared += 1
+    assert compared >= 6
+
+
+@pytest.mark.parametrize("issue", ["2018-48", "2018-49"])
+def test_no_orphan_or_widow(issue, pdf48, pdf49, docx48):
+    """Issue 14, the DOCX as LibreOffice lays it out: no paragraph's first
+    line alone at the foot of a page, none's last line alone at the head of
+    the next (widow control and keep-lines in the DOCX)."""
+    pdf = pdf48 if issue == "2018-48" else pdf49
+    data = docx48 if issue == "2018-48" else _docx(issue)
+    starts = paragraph_starts(data)
+    breaks = 0
+    for page, following in itertools.pairwise(pages(pdf)):
+        here, there = visual_rows(page), visual_rows(following)
+        if not here or not there or there[0].y0 > TOP + PITCH:
+            continue
+        if squash(there[0].text)[:6] in starts:
+            continue  # the page ends at a paragraph's end
+        breaks += 1
+        assert squash(here[-1].text)[:6] not in starts, (page.number, "orphan", here[-1].text)
+        ends = len(there) == 1 or squash(there[1].text)[:6] in starts or there[1].y0 - there[0].y0 > 1.5 * PITCH
+        assert not ends, (following.number, "widow", there[0].text)
+    assert breaks >= (5 if issue == "2018-48" else 0)

@@ -1,4 +1,5 @@
-"""bulletin.fonts: finding faces by role, coverage, registration, CFF conversion.
+"""bulletin.fonts: finding faces by role, coverage, registration, CFF conversion
+(BULLETIN_CONVERT_CFF=1; tests/test_fonts_cff.py covers CFF embedded as it is).
 
 Tests that need a system font skip (with the reason) when it is absent.
 The base character set is shrunk for most tests so that a CFF conversion
@@ -251,7 +252,8 @@ def test_missing_chars_glyf():
     assert fonts.missing_chars(face, set(SAMPLE)) == set()
 
 
-def test_missing_chars_cff_before_and_after_conversion():
+def test_missing_chars_cff_before_and_after_conversion(monkeypatch):
+    monkeypatch.setenv("BULLETIN_CONVERT_CFF", "1")  # the conversion route (cidfont embeds CID-keyed CFF as is)
     need(NOTO_SERIF_BOLD)
     face = fonts.find_family("Noto Serif CJK SC:Bold")
     assert fonts.missing_chars(face, SAMPLE + "😀") == {"😀"}  # from the source cmap
@@ -274,7 +276,8 @@ def test_glyf_face_registers_once_and_embeds_as_subset(tmp_path):
     assert row[-5:-2] == ["yes", "yes", "yes"]  # emb, sub, uni
 
 
-def test_cff_face_is_converted_and_embedded_as_subset(tmp_path):
+def test_cff_face_is_converted_and_embedded_as_subset(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_CONVERT_CFF", "1")  # the conversion route (cidfont embeds CID-keyed CFF as is)
     need(NOTO_SERIF_BOLD)
     face = fonts.find_family("Noto Serif CJK SC:Bold")
     before = fonts.stats["conversions"]
@@ -291,7 +294,8 @@ def test_cff_face_is_converted_and_embedded_as_subset(tmp_path):
     assert fonts.stats["conversions"] == before + 1
 
 
-def test_cff_cache_grows_and_pdf_does_not_depend_on_cache_state(tmp_path):
+def test_cff_cache_grows_and_pdf_does_not_depend_on_cache_state(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_CONVERT_CFF", "1")  # the conversion route (cidfont embeds CID-keyed CFF as is)
     need(NOTO_SERIF_BOLD)
     face = fonts.find_family("Noto Serif CJK SC:Bold")
     first = draw_pdf(tmp_path / "a.pdf", fonts.registered_name(face, SAMPLE))
@@ -310,6 +314,7 @@ def test_cff_cache_grows_and_pdf_does_not_depend_on_cache_state(tmp_path):
 
 
 def test_grown_conversion_equals_fresh_conversion(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_CONVERT_CFF", "1")  # the conversion route (cidfont embeds CID-keyed CFF as is)
     need(NOTO_SERIF_BOLD)
     face = fonts.find_family("Noto Serif CJK SC:Bold")
     fonts.registered_name(face, SAMPLE)
@@ -335,6 +340,7 @@ def test_large_glyf_face_goes_through_a_cached_subset(tmp_path):
 
 
 def test_unwritable_cache_still_registers(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_CONVERT_CFF", "1")  # the conversion route (cidfont embeds CID-keyed CFF as is)
     need(NOTO_SERIF_BOLD)
     blocker = tmp_path / "file"
     blocker.write_text("x")
@@ -355,7 +361,8 @@ def test_base_charset_holds_gb2312_and_punctuation(monkeypatch):
 # Report
 
 
-def test_describe_lines():
+def test_describe_lines(monkeypatch):
+    monkeypatch.setenv("BULLETIN_CONVERT_CFF", "1")  # the conversion route (cidfont embeds CID-keyed CFF as is)
     faces = {
         "title": FontFace("title", "Noto Serif CJK SC", NOTO_SERIF_BOLD, 2, "cff", "fallback", "Bold"),
         "fangsong": FontFace("fangsong", "仿宋_GB2312", Path("/fonts/simfang.ttf"), 0, "glyf", "official", "Regular"),
@@ -372,6 +379,10 @@ def test_describe_lines():
     assert "official" in fangsong and "glyf" in fangsong and "embedded as subset" in fangsong
     assert "converted" not in fangsong and "warning" not in fangsong
     assert "config" in latin and "warning" not in latin
+    if NOTO_SERIF_BOLD.is_file():  # embedded as it is unless conversion is asked for
+        monkeypatch.delenv("BULLETIN_CONVERT_CFF")
+        fonts.clear_caches()
+        assert "embedded as subset (CFF as it is)" in fonts.describe(faces)[0]
 
 
 def test_fc_list_answer_is_cached_until_a_font_folder_changes(tmp_path, monkeypatch):

@@ -158,15 +158,21 @@ def test_attribution_is_flush_right(pages, layout):
 
 
 def test_no_glyph_outside_the_block(pages):
+    """Boxes inside the block, but for a line-start opening mark: its box
+    starts left of the edge by the blank before its ink, which is on the
+    edge (test_pdf_page.py measures the ink)."""
     for p in pages:
         for line in p.lines:
             for w in line.words:
-                assert w.x0 >= LEFT - 0.5 and w.x1 <= RIGHT + 0.5, (p.number, w.text, w.x0, w.x1)
+                left = LEFT - (CELL if w is line.words[0] and w.text[:1] in NO_END else 0.0)
+                assert w.x0 >= left - 0.5 and w.x1 <= RIGHT + 0.5, (p.number, w.text, w.x0, w.x1)
 
 
 def test_body_lines_start_on_the_left_edge(pages, layout):
     checked = 0
     for number, y_top, line in layout_lines(layout, {"body", "quote", "note"}):
+        if line.glyphs[0].text in NO_END:
+            continue  # a line-start opening mark: its ink on the edge (test_pdf_page.py)
         row = poppler_row_at(pages[number - 1], y_top)
         first_line = line.glyphs[0].x > 1  # indented two cells
         want = LEFT + 2 * CELL if first_line else LEFT
@@ -175,24 +181,8 @@ def test_body_lines_start_on_the_left_edge(pages, layout):
     assert checked > 150
 
 
-def grid_row(words) -> int:
-    """0-based grid line of a text row (from the bottom of its em box)."""
-    return round((min(w.y1 for w in words) - TOP - 16) / PITCH)
-
-
-def test_full_pages_have_22_lines(pages, layout):
-    """Every page between the first and the last fills its 22 grid lines,
-    unless it ended early to keep a title or heading with the text after it
-    (blank lines before a title count: they are the title's space)."""
-    kept = {"article_title", "column_label", "heading1", "heading2", "heading3", "subtitle"}
-    last_text = max(p.number for p in layout.pages if any(pl.row >= 0 for pl in p.placed))
-    for p in pages[1:last_text - 1]:
-        rows = [grid_row(r) for r in text_rows(p)]
-        assert rows == sorted(set(rows)) and 0 <= rows[0] and rows[-1] <= 21, (p.number, rows)
-        if rows[-1] == 21:
-            continue
-        following = layout.pages[p.number].placed[0].items[0]
-        assert following.kind in kept and rows[-1] >= 21 - 4, (p.number, rows)
+# Full pages (22 lines, or fewer only where keeping things together asked
+# for it): test_pdf_page.py, over poppler's rows.
 
 
 CJK_ONLY = re.compile(r"^[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’—…·]+$")
@@ -225,11 +215,12 @@ def test_pure_hanzi_full_lines_hold_28_characters(example_copy, tmp_path):
 
 
 def test_lines_sit_on_the_grid(pages):
-    """The text of page 2 starts at the 版心's top edge (37 mm) and every line
-    is a whole number of line pitches below it."""
+    """The text of page 2 sits centred in the first grid line (its cell
+    starts at the 版心's top edge, 37 mm; the em box's top at ≈ 39.3 mm) and
+    every line is a whole number of line pitches below it."""
     rows = text_rows(pages[1])
     top = min(w.y0 for w in rows[0])
-    assert abs(top - TOP) <= 2 * MM
+    assert abs(top - (TOP + (PITCH - 16) / 2)) <= 0.5 * MM
     for k, row in enumerate(rows):
         y = max(w.y1 for w in row)  # em box bottom of 仿宋 (poppler: font bbox)
         assert abs(y - (top + 16 + k * PITCH)) < 2.5, (k, row_text(row))
@@ -241,7 +232,8 @@ def test_page_numbers(pages):
         assert len(below) == 1, p.number
         line = below[0]
         assert line.text.replace(" ", "") == f"—{p.number}—"
-        assert abs(line.y0 - (BOTTOM + 7 * MM)) <= 0.5
+        # poppler boxes a glyph from the face's ascent (0.8–0.88 em, by face)
+        assert abs(line.y0 - (BOTTOM + 7 * MM)) <= 1.5
         if p.number % 2:
             assert abs(line.x1 - (RIGHT - CELL)) <= 0.5
         else:

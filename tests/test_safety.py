@@ -421,8 +421,10 @@ def parse_md(md: str, folder: Path):
 def test_figure_file_names_in_chinese_and_with_spaces_are_found(tmp_path):
     from bulletin.model import Figure
 
-    (tmp_path / "产业园.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    (tmp_path / "图 2.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    from PIL import Image  # real images: the reader decodes every figure (issue 15)
+
+    Image.new("RGB", (2, 2)).save(tmp_path / "产业园.png")
+    Image.new("RGB", (2, 2)).save(tmp_path / "图 2.png")
     blocks, errors = parse_md("![图1 产业园](产业园.png)\n\n![图2](<图 2.png>)\n\n![图3](%E4%BA%A7%E4%B8%9A%E5%9B%AD.png)\n", tmp_path)
     assert not errors
     assert [b.path for b in blocks if isinstance(b, Figure)] == ["产业园.png", "图 2.png", "产业园.png"]

@@ -14,12 +14,13 @@ from bulletin.diagnostics import EXIT_CONTENT, EXIT_OK, BulletinError, Collector
 @click.command()
 @click.argument("ids", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Build every issue of the repository.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(["docx", "pdf"]), help="Output format (repeatable; default both).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True, help="Output folder.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["docx", "pdf", "html"]), help="Output format (repeatable; default docx and pdf; html: the web edition, with --all also OUT/index.html).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, show_default="build/ at the repository root", help="Output folder (a relative one is taken from the current folder).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for a batch (default: the number of CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild every output, even those up to date.")
 @click.option("--keep-going", is_flag=True, help="Build the sound issues even when others have errors (still exits 1).")
 @console.ROOT_OPTION
+@console.verbosity_options
 def build(ids, all_, formats, out_dir, jobs, force, keep_going, root) -> None:
     """Assemble issues such as 2018-48 and export OUT/ID.docx and OUT/ID.pdf.
 
@@ -44,6 +45,8 @@ def build(ids, all_, formats, out_dir, jobs, force, keep_going, root) -> None:
     except BulletinError as exc:
         console.print_diagnostics(exc.diagnostics)
         sys.exit(EXIT_CONTENT)
+    if out_dir is None:  # wherever the command runs, as .gitignore's /build/ expects
+        out_dir = repo_root / "build"
     if jobs is None:
         from bulletin.commands.batch import default_jobs
 
@@ -57,17 +60,62 @@ def build(ids, all_, formats, out_dir, jobs, force, keep_going, root) -> None:
         if bar is not None:
             bar.clear()
     console.print_diagnostics(report.diagnostics)
+    if report.interrupted:
+        _interrupted(report)
     if report.nothing_written:
         click.echo(f"bulletin: {console.plural(len(report.errors), 'error')}; nothing written", err=True)
         console.exit_now(EXIT_CONTENT)
     if bar is None:
         for path in report.written:
-            click.echo(f"wrote {path}")
+            click.echo(f"wrote {_shown(path)}")
+    for res in report.empty:
+        console.say(f"bulletin: skipped {res.id}: no articles yet (bulletin new {res.id} --article NAME adds one)")
     summary = (f"built {console.plural(len(report.built), 'issue')} ({console.plural(len(report.written), 'file')}) "
                f"in {time.perf_counter() - started:.1f} s; {len(report.skipped)} skipped")
     if report.skipped:
         summary += " (up to date)"
     if report.failed:
         summary += f"; {len(report.failed)} failed ({', '.join(r.id for r in report.failed)})"
+    findings = _findings_line(report, parsed)
+    if findings and console.verbosity() >= console.NORMAL:  # -q: not this part
+        summary += f"; {findings}"
     click.echo(summary, err=True)
     console.exit_now(EXIT_OK if report.ok else EXIT_CONTENT)
+
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
+
+
+def _shown(path: Path) -> str:
+    """An output's path as the user would type it from here."""
+    import os
+
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return str(path)
+    return str(path) if rel.startswith(os.pardir + os.sep + os.pardir) else rel
+
+
+def _interrupted(report) -> None:
+    """Ctrl-C: say what was kept, and exit 130 (never 'Aborted!' and 1, the content-error code)."""
+    for path in report.written:
+        click.echo(f"wrote {_shown(path)}")
+    done = {r.id for r in report.built}
+    left = [r.id for r in report.issues if r.id not in done and not r.skipped and not r.empty]
+    shown = ", ".join(left[:6]) + (f" and {len(left) - 6} more" if len(left) > 6 else "")
+    where = f"; left as they were: {shown}" if left else ""
+    click.echo(f"bulletin: interrupted: {console.plural(len(done), 'finished issue')} written{where}", err=True)
+    console.exit_now(EXIT_INTERRUPTED)
+
+
+def _findings_line(report, ids) -> str:
+    """What the outputs may not show, for the summary line: lint warnings, substitute faces."""
+    parts = []
+    if report.warnings:
+        which = " ".join(r.id for r in report.built) if ids is not None else "--all"
+        parts.append(f"{console.plural(report.warnings, 'warning')} (bulletin check {which} lists them)")
+    if report.substitutes:
+        faces = ", ".join(f"{role} in {family}" for role, family in report.substitutes)
+        parts.append(f"substitute faces: {faces} (official font not installed; see bulletin fonts)")
+    return "; ".join(parts)

@@ -9,6 +9,7 @@ import click
 
 from bulletin.cli import console
 from bulletin.diagnostics import EXIT_CONTENT, EXIT_OK, BulletinError, Collector, Diagnostic
+from bulletin.i18n import _
 
 
 def _check_targets(targets: tuple[str, ...], repo_root: Path):
@@ -26,13 +27,13 @@ def _check_targets(targets: tuple[str, ...], repo_root: Path):
         try:
             rel = (Path.cwd() / text).resolve().relative_to(repo_root.resolve())
         except ValueError:
-            raise click.UsageError(f"'{text}' is neither an issue id nor a file of the repository {repo_root}") from None
+            raise click.UsageError(_("'{text}' is neither an issue id nor a file of the repository {root}").format(text=text, root=repo_root)) from None
         if rel.as_posix() == CONFIG_NAME:
             return None
         parts = rel.parts
         iid = parse_issue_id(parts[1]) if len(parts) >= 2 and parts[0] == ISSUES_DIR else None
         if iid is None:
-            raise click.UsageError(f"'{text}' is neither an issue id nor a file of an issue folder (issues/YEAR-N/…)")
+            raise click.UsageError(_("'{text}' is neither an issue id nor a file of an issue folder (issues/YEAR-N/…)").format(text=text))
         ids.append(iid)
     return ids
 
@@ -72,9 +73,11 @@ def check_command(targets, all_, apply_fixes, strict, fmt, no_fonts, root) -> No
     else:
         console.print_diagnostics(diags)
         fixable = sum(1 for d in diags if d.fix)
-        hint = f" ({fixable} fixable with --fix)" if fixable else ""
+        hint = _(" ({count} fixable with --fix)").format(count=fixable) if fixable else ""
         errors, warnings = len(result.errors) + len(problems), len(result.warnings)
-        summary = f"{console.plural(errors, 'error')}, {console.plural(warnings, 'warning')}{hint}" if diags else "no findings"
+        summary = _("{errors}, {warnings}{hint}").format(
+            errors=console.plural(errors, "error"), warnings=console.plural(warnings, "warning"), hint=hint,
+        ) if diags else _("no findings")
         click.echo(f"bulletin check: {summary}", err=True)
     failed = bool(result.errors) or bool(problems) or (strict and bool(result.warnings))
     sys.exit(EXIT_CONTENT if failed else EXIT_OK)

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from bulletin.diagnostics import EXIT_CONTENT, BulletinError, Diagnostic
+from bulletin.i18n import _
 
 ROOT_OPTION = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), envvar="BULLETIN_ROOT",
@@ -19,9 +20,38 @@ ROOT_OPTION = click.option(
 )
 
 
+def colour(stream=None) -> bool:
+    """Colour on a terminal only: never in a pipe or a file, never with NO_COLOR
+    set (no-color.org), always with FORCE_COLOR set (other than 0)."""
+    import os
+
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "0") not in ("", "0"):
+        return True
+    stream = sys.stderr if stream is None else stream
+    try:
+        return stream.isatty() and os.environ.get("TERM") != "dumb"
+    except (AttributeError, ValueError):
+        return False
+
+
+def styled_diagnostic(d: Diagnostic, use_colour: bool) -> str:
+    """`path:line:col: CODE message`, with the path bold and the code red
+    (errors) or yellow (warnings) when colour is on; the same characters."""
+    text = d.render()
+    if not use_colour:
+        return text
+    where = f"{d.path}:{d.line}:{d.col}:"
+    rest = text[len(where) + 1 + len(d.code):]
+    hue = "red" if d.severity == "error" else "yellow"
+    return f"{click.style(where, bold=True)} {click.style(d.code, fg=hue, bold=True)}{click.style(rest, fg=hue)}"
+
+
 def print_diagnostics(diags: list[Diagnostic]) -> None:
+    use_colour = colour(sys.stderr)
     for d in sorted(set(diags), key=lambda d: (d.path, d.line, d.col, d.code, d.message)):
-        click.echo(d.render(), err=True)
+        click.echo(styled_diagnostic(d, use_colour), err=True, color=use_colour)
 
 
 def parse_ids(ids: tuple[str, ...]):
@@ -32,8 +62,8 @@ def parse_ids(ids: tuple[str, ...]):
         iid = parse_issue_id(text)
         if iid is None:
             padded = padded_issue_id(text)
-            hint = f" (write {padded})" if padded else " (issue ids are YEAR-N, e.g. 2018-48)"
-            raise click.UsageError(f"malformed issue id '{text}'{hint}")
+            hint = _(" (write {id})").format(id=padded) if padded else _(" (issue ids are YEAR-N, e.g. 2018-48)")
+            raise click.UsageError(_("malformed issue id '{text}'{hint}").format(text=text, hint=hint))
         parsed.append(iid)
     return parsed
 
@@ -67,7 +97,21 @@ def on_terminal() -> bool:
 
 
 def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    """'1 error', '3 errors'; in Chinese '3 处错误'.  The counted words are
+    written out below so that the catalogue's extraction finds them."""
+    from bulletin.i18n import ngettext
+
+    counted = {
+        "error": lambda: ngettext("{n} error", "{n} errors", n),
+        "warning": lambda: ngettext("{n} warning", "{n} warnings", n),
+        "issue": lambda: ngettext("{n} issue", "{n} issues", n),
+        "file": lambda: ngettext("{n} file", "{n} files", n),
+        "article": lambda: ngettext("{n} article", "{n} articles", n),
+        "finished issue": lambda: ngettext("{n} finished issue", "{n} finished issues", n),
+    }.get(word)
+    if counted is None:
+        return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    return counted().format(n=n)
 
 
 def exit_now(code: int) -> None:
@@ -97,3 +141,40 @@ def root_or_exit(root):
     except BulletinError as exc:
         print_diagnostics(exc.diagnostics)
         sys.exit(EXIT_CONTENT)
+
+
+# ------------------------------------------------------------ how much to say
+# -q prints diagnostics only; -v adds what was skipped and why.  Kept in the
+# Click context, not in each command's arguments, so a command opts in with
+# one decorator and its progress lines go through say()/detail().
+QUIET, NORMAL, VERBOSE = 0, 1, 2
+_LEVEL_KEY = "bulletin.verbosity"
+
+
+def _set_level(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta[_LEVEL_KEY] = QUIET if param.name == "quiet" else VERBOSE
+
+
+def verbosity_options(command):
+    command = click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=_set_level,
+                           help=_("Say more: each issue skipped or rebuilt, and why."))(command)
+    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_level,
+                        help=_("Print only errors and warnings."))(command)
+
+
+def verbosity() -> int:
+    ctx = click.get_current_context(silent=True)
+    return NORMAL if ctx is None else ctx.meta.get(_LEVEL_KEY, NORMAL)
+
+
+def say(text: str, err: bool = True) -> None:
+    """A progress or summary line, unless --quiet."""
+    if verbosity() >= NORMAL:
+        click.echo(text, err=err)
+
+
+def detail(text: str) -> None:
+    """A line only --verbose wants."""
+    if verbosity() >= VERBOSE:
+        click.echo(text, err=True)

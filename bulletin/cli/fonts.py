@@ -9,6 +9,7 @@ import click
 
 from bulletin.cli import console
 from bulletin.diagnostics import EXIT_CONTENT, EXIT_OK, BulletinError, Collector, Diagnostic
+from bulletin.i18n import N_
 
 
 @click.command("fonts")
@@ -29,7 +30,8 @@ def fonts_command(root) -> None:
         repo_root = find_root(root)
     except BulletinError:
         if root is not None:  # an explicit --root that is no repository is an error; elsewhere show the defaults
-            click.echo(f"{root}:1:1: E001 not a bulletin repository: no bulletin.yaml in {root}", err=True)
+            console.print_diagnostics([Diagnostic(str(root), 1, 1, "E001", N_(
+                "not a bulletin repository: no {config} in {root}", config="bulletin.yaml", root=str(root)))])
             sys.exit(EXIT_CONTENT)
     if repo_root is not None:
         from bulletin.sources.load import load_repository
@@ -41,8 +43,7 @@ def fonts_command(root) -> None:
     try:
         faces = resolve_fonts(load_style("default").fonts, overrides, repo_root)
     except FontError as exc:
-        for line in exc.lines:
-            click.echo(f"bulletin.yaml:1:1: E040 {line}", err=True)
+        console.print_diagnostics([Diagnostic("bulletin.yaml", 1, 1, "E040", line) for line in exc.lines])
         sys.exit(EXIT_CONTENT)
     for line in describe(faces):
         click.echo(line)

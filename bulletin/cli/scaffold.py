@@ -9,6 +9,7 @@ import click
 
 from bulletin.cli import console
 from bulletin.diagnostics import EXIT_CONTENT, EXIT_OK, BulletinError, Collector, Diagnostic
+from bulletin.i18n import _
 
 
 @click.command("init", short_help="Start a bulletin repository that builds at once.")
@@ -31,7 +32,7 @@ def init_command(directory, title, issuer) -> None:
     for item in created:
         click.echo(item.render())
     where = "" if directory == Path(".") else f"cd {directory} && "
-    click.echo(f"next: {where}bulletin build --all", err=True)
+    click.echo(_("next: {command}").format(command=f"{where}bulletin build --all"), err=True)
 
 
 @click.command("new", short_help="Start the next issue, or add an article to an issue.")
@@ -53,13 +54,13 @@ def new_command(issue_id, article, title, county, authors, column, date, root) -
     from bulletin.commands.scaffold import article_file_name, existing_issues, new_article, new_issue, next_issue_id
 
     if article is None and (title or county or authors or column):
-        raise click.UsageError("--title, --county, --author and --column describe an article: add --article NAME")
+        raise click.UsageError(_("--title, --county, --author and --column describe an article: add --article NAME"))
     if article is not None and issue_id is None:
-        raise click.UsageError("--article needs the issue id: bulletin new 2018-48 --article NAME")
+        raise click.UsageError(_("--article needs the issue id: bulletin new 2018-48 --article NAME"))
     iid = console.parse_ids((issue_id,))[0] if issue_id is not None else None
     name = article_file_name(article) if article is not None else None
     if article is not None and name is None:
-        raise click.UsageError(f"--article '{article}' is not a plain file name")
+        raise click.UsageError(_("--article '{name}' is not a plain file name").format(name=article))
     repo_root = console.root_or_exit(root)
     day = date.date() if date else dt.date.today()
     try:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulletin.diagnostics import BulletinError, Collector, Diagnostic
+from bulletin.i18n import N_
 from bulletin.numbering import IssueId
 
 FORMATS = ("docx", "pdf")
@@ -45,6 +46,7 @@ class TaskResult:
     staged: dict[str, str] = field(default_factory=dict)  # format → temporary file, only when sound
     digests: dict[str, str] = field(default_factory=dict)  # format → sha256 of the bytes, for the stamp
     unreadable: bool = False  # stopped by an error reported elsewhere (bulletin.yaml, issue.yaml)
+    warnings: int = 0  # lint findings (W…) of its articles, for build's summary line
 
     @property
     def ok(self) -> bool:
@@ -61,6 +63,10 @@ def render(bulletin, fmt: str, root: Path, style) -> bytes:
         from bulletin.writers.pdf import write_pdf
 
         return write_pdf(bulletin, style, root)
+    if fmt == "html":
+        from bulletin.commands.web import render_html
+
+        return render_html(bulletin, root, style)
     raise ValueError(fmt)
 
 
@@ -147,7 +153,7 @@ def discard(paths: Iterable[str]) -> None:
 
 def e050(path: Path, exc: OSError) -> Diagnostic:
     """The one-line error for an output that cannot be written."""
-    return Diagnostic(str(path), 1, 1, "E050", f"cannot write {path}: {exc.strerror or exc}")
+    return Diagnostic(str(path), 1, 1, "E050", N_("cannot write {path}: {reason}", path=str(path), reason=exc.strerror or str(exc)))
 
 
 @dataclass
@@ -182,6 +188,12 @@ def _init_worker(root: Path, style_name: str, formats: tuple[str, ...], out_dir:
     """Each worker, once: the batch's state (inherited through fork, else
     read again), then the writers and fonts of the formats it will render."""
     global _STATE
+    import signal
+
+    # Ctrl-C on a terminal reaches the whole process group: the parent alone
+    # stops the batch (it writes the issues finished, sweeps the rest), so
+    # no worker dies half-way through staging a file.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _STATE is not None and _STATE.token == token:
         _STATE.check_only = check_only  # forked: repository and style inherited
     else:
@@ -215,7 +227,19 @@ def read_issue(repo, iid: IssueId) -> tuple[TaskResult, object]:
     if issue is None or diags.errors or repo.publication is None:
         result.unreadable = issue is None or repo.publication is None
         return result, None
+    result.warnings = lint_count(repo.root, issue)
     return result, assemble(repo, issue)
+
+
+def lint_count(root: Path, issue) -> int:
+    """How many lint findings (W…) `bulletin check` would list for these articles."""
+    from bulletin.commands.check import lint_article, placeholder_findings
+
+    try:
+        return sum(len(lint_article(art, root, None)) + len(placeholder_findings(root / art.rel, art.rel))
+                   for art in issue.articles)
+    except Exception:  # noqa: BLE001 - a count for the summary line must never stop a build
+        return 0
 
 
 def render_task(iid: IssueId, bulletin, formats: tuple[str, ...], result: TaskResult | None = None) -> TaskResult:
@@ -242,6 +266,11 @@ def render_task(iid: IssueId, bulletin, formats: tuple[str, ...], result: TaskRe
             path = state.out_dir / f"{iid}.{fmt}"
             result.staged[fmt] = stage(path, data, state.token)
             result.digests[fmt] = hashlib.sha256(data).hexdigest()
+        if "html" in rendered:  # the page's figures, copied to OUT/ID/ with it
+            from bulletin.commands.web import stage_assets
+
+            path = state.out_dir / str(iid)
+            result.staged.update(stage_assets(bulletin, state.root, state.out_dir, state.token, stage))
     except OSError as exc:
         discard(result.staged.values())
         result.staged = {}
@@ -404,8 +433,9 @@ def run_small(
             if bulletin is not None and "pdf" in fmts and not stop.is_set():
                 pending[iid] = pool.submit(render_task, iid, bulletin, ("pdf",))
         for iid, fmts, result, bulletin in read:
-            if bulletin is not None and "docx" in fmts:
-                render_task(iid, bulletin, ("docx",), result)
+            here = tuple(f for f in fmts if f != "pdf")  # DOCX (and HTML) in this process
+            if bulletin is not None and here:
+                render_task(iid, bulletin, here, result)
                 if not result.ok and not keep_going:
                     stop.set()
             if iid in pending:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from bulletin.commands.batch import FORMATS, TaskResult, discard, e050, render  # noqa: F401 (render: the one place formats are dispatched)
 from bulletin.diagnostics import Collector, Diagnostic
+from bulletin.i18n import N_
 from bulletin.numbering import IssueId
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ class IssueResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     skipped: bool = False  # every output was up to date
     failed: bool = False
+    empty: bool = False  # no articles yet: skipped by --all
+    warnings: int = 0  # lint findings (W…) of the issue as rendered
 
     @property
     def ok(self) -> bool:
@@ -61,6 +64,17 @@ class BuildReport:
     written: list[Path] = field(default_factory=list)
     nothing_written: bool = False  # errors stopped the whole batch
     elapsed: float = 0.0
+    interrupted: bool = False  # Ctrl-C: the issues finished by then are written, the others left as they were
+    substitutes: list[tuple[str, str]] = field(default_factory=list)  # (role, family) set in a fallback face
+    config_warnings: int = 0  # placeholders left in bulletin.yaml
+
+    @property
+    def empty(self) -> list[IssueResult]:
+        return [r for r in self.issues if r.empty]
+
+    @property
+    def warnings(self) -> int:
+        return self.config_warnings + sum(r.warnings for r in self.issues)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -92,16 +106,30 @@ def build(root: Path, ids: list[IssueId] | None, options: BuildOptions, progress
     plan = _plan(root, ids, options)
     out_existed = options.out_dir.is_dir()
     report = BuildReport()
+    rendered: dict[IssueId, TaskResult] = {}
+    interrupted = False
     try:
-        rendered = _render(root, plan, options, progress)
-        report = _report(plan, rendered)
-        if not report.errors or options.keep_going:
-            _write(plan, rendered, report)
-        else:
-            report.nothing_written = True
+        try:
+            _render(root, plan, options, progress, rendered)
+        except KeyboardInterrupt:
+            # Ctrl-C: each issue in `rendered` is finished, all its formats
+            # staged; they are written below like a whole batch, the rest is
+            # swept.  Workers ignore SIGINT, so none is left half-way.
+            interrupted = True
+        with _no_interrupts():  # a second Ctrl-C must not stop the renames half-way
+            report = _report(plan, rendered)
+            report.interrupted = interrupted
+            if not report.errors or options.keep_going:
+                _write(plan, rendered, report)
+                if ids is None and "html" in plan.formats and not interrupted:
+                    _write_index(root, plan, report)
+            else:
+                report.nothing_written = True
+            if report.built and not interrupted:
+                report.substitutes = _substitutes(plan) if "pdf" in plan.formats else []
+                report.config_warnings = _config_warnings(root)
     finally:
-        if not report.written:
-            _sweep(options.out_dir, plan.token, out_existed)
+        _sweep(options.out_dir, plan.token, out_existed)  # staged files not renamed; a folder left empty
     report.elapsed = time.perf_counter() - start
     return report
 
@@ -134,8 +162,11 @@ def _plan(root: Path, ids: list[IssueId] | None, options: BuildOptions) -> _Plan
                  token=f"b{os.getpid()}x{time.monotonic_ns() % 1000000:06d}")
     for iid in wanted:
         plan.results[iid] = IssueResult(str(iid))
+        if ids is None and iid in folders and _no_articles(folders[iid]):
+            plan.results[iid].empty = True  # `bulletin new` alone: --all skips it, with a note
+            continue
         if iid not in folders:
-            diags.error("E002", "issues", 1, f"issue {iid} not found (no folder issues/{iid})")
+            diags.error("E002", "issues", 1, N_("issue {iid} not found (no folder issues/{iid})", iid=str(iid)))
             plan.results[iid].failed = True
             continue
         plan.keys[iid] = plan.planner.keys(iid, formats)
@@ -149,7 +180,8 @@ def _plan(root: Path, ids: list[IssueId] | None, options: BuildOptions) -> _Plan
     return plan
 
 
-def _render(root: Path, plan: _Plan, options: BuildOptions, progress: Progress | None) -> dict[IssueId, TaskResult]:
+def _render(root: Path, plan: _Plan, options: BuildOptions, progress: Progress | None,
+            rendered: dict[IssueId, TaskResult] | None = None) -> dict[IssueId, TaskResult]:
     """Read, check, assemble, render and stage each stale issue (batch.py),
     in this process or in workers; results merged per issue, in this process."""
     if not plan.tasks:
@@ -164,12 +196,13 @@ def _render(root: Path, plan: _Plan, options: BuildOptions, progress: Progress |
 
         return load_repository(root, plan.diagnostics)
 
-    rendered: dict[IssueId, TaskResult] = {}
+    rendered = {} if rendered is None else rendered
 
     def collect(result: TaskResult) -> None:
-        rendered[result.id] = result
         res = plan.results[result.id]
         res.diagnostics.extend(result.diagnostics)
+        res.warnings = result.warnings
+        rendered[result.id] = result  # last: an issue in `rendered` is complete
         res.failed = not result.ok
         if progress is not None:
             progress(len(rendered), len(plan.tasks), str(result.id))
@@ -209,21 +242,42 @@ def _report(plan: _Plan, rendered: dict[IssueId, TaskResult]) -> BuildReport:
 
 def _write(plan: _Plan, rendered: dict[IssueId, TaskResult], report: BuildReport) -> None:
     """Rename every staged output of the sound issues into place; the stamps last."""
+    from bulletin.commands.web import asset_path
+
     diags = Collector(report.diagnostics)
+    sound = [iid for iid in plan.wanted if iid in rendered and rendered[iid].ok]
+    # an HTML page's figures (OUT/ID/NAME) go in before the pages that link to them
+    assets = [(iid, asset_path(plan.out_dir, key), tmp) for iid in sound
+              for key, tmp in rendered[iid].staged.items() if asset_path(plan.out_dir, key) is not None]
     written = _commit(
-        [(iid, plan.out_dir / f"{iid}.{fmt}", rendered[iid].staged[fmt])
-         for iid in plan.wanted if iid in rendered and rendered[iid].ok
-         for fmt in plan.formats if fmt in rendered[iid].staged],
+        assets + [(iid, plan.out_dir / f"{iid}.{fmt}", rendered[iid].staged[fmt])
+                  for iid in sound for fmt in plan.formats if fmt in rendered[iid].staged],
         diags,
     )
+    copies = {path for _, path, _ in assets}
     for iid, path in written:
         plan.results[iid].outputs.append(path)
+        if path in copies:
+            continue  # a figure copy: the page's stamp covers it
         fmt = path.suffix[1:]
         plan.stamps.record(path, plan.keys[iid][fmt], rendered[iid].digests.get(fmt))
     plan.stamps.save()
     report.diagnostics = diags.items
     report.written = [p for _, p in written]
     report.nothing_written = not written and bool(report.errors)
+
+
+def _write_index(root: Path, plan: _Plan, report: BuildReport) -> None:
+    """OUT/index.html with --all --format html: every sound issue, by year."""
+    from bulletin.commands.web import INDEX_NAME, write_index
+
+    try:
+        path = write_index(root, plan.out_dir, plan.planner.style)
+    except OSError as exc:
+        report.diagnostics.append(e050(plan.out_dir / INDEX_NAME, exc))
+        return
+    if path is not None:
+        report.written.append(path)
 
 
 def _one_e050_per_folder(items: list[Diagnostic]) -> list[Diagnostic]:
@@ -244,7 +298,7 @@ def _one_e050_per_folder(items: list[Diagnostic]) -> list[Diagnostic]:
         if more:
             d = out[index]
             out[index] = Diagnostic(d.path, d.line, d.col, d.code,
-                                    f"cannot write {d.path} (nor {more} more in {folder}): {reason}")
+                                    N_("cannot write {path} (nor {more} more in {folder}): {reason}", path=d.path, more=more, folder=folder, reason=reason))
     return out
 
 
@@ -274,6 +328,59 @@ def _commit(files: list[tuple[IssueId, Path, str]], diags: Collector) -> list[tu
     return written
 
 
+def _no_articles(folder) -> bool:
+    """An issue folder with an issue.yaml but no article yet (no *.md, no `articles:` list)."""
+    import yaml
+
+    from bulletin.sources.repo import ISSUE_FILE
+
+    try:
+        if any(not p.name.startswith(".") for p in folder.path.glob("*.md")):
+            return False
+        data = yaml.safe_load((folder.path / ISSUE_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False  # the reading reports what is wrong
+    return isinstance(data, dict) and not data.get("articles")
+
+
+class _no_interrupts:
+    """SIGINT ignored inside (main thread only): the renames and the stamps finish."""
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        return self
+
+    def __exit__(self, *exc):
+        import signal
+
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+        return False
+
+
+def _substitutes(plan: _Plan) -> list[tuple[str, str]]:
+    """The roles the PDF set in a substitute face (official font not installed)."""
+    from bulletin.fonts import FontError, resolve_fonts
+
+    try:
+        faces = resolve_fonts(plan.planner.style.fonts, plan.planner.font_overrides, plan.planner.root)
+    except (FontError, OSError, AttributeError):
+        return []  # a font error is reported by the writer
+    return [(role, face.family) for role, face in faces.items() if face.source == "fallback"]
+
+
+def _config_warnings(root: Path) -> int:
+    from bulletin.commands.check import placeholder_findings
+    from bulletin.sources.repo import CONFIG_NAME
+
+    return len(placeholder_findings(root / CONFIG_NAME, CONFIG_NAME, yaml_only=True))
+
+
 def _sweep(out_dir: Path, token: str, out_existed: bool) -> None:
     """Remove this batch's staged files (a failed or interrupted build), and
     the output folder if this build created it and it stayed empty."""
@@ -300,7 +407,7 @@ def read_bulletins(root: Path, ids: list[IssueId] | None, diags: Collector) -> d
     out: dict[IssueId, Bulletin | None] = {}
     for iid in wanted:
         if iid not in repo.folders:
-            diags.error("E002", "issues", 1, f"issue {iid} not found (no folder issues/{iid})")
+            diags.error("E002", "issues", 1, N_("issue {iid} not found (no folder issues/{iid})", iid=str(iid)))
             out[iid] = None
             continue
         local = Collector()

@@ -15,11 +15,13 @@ from pathlib import Path
 import yaml
 
 from bulletin.diagnostics import BulletinError, Collector, Diagnostic
+from bulletin.i18n import N_
+from bulletin.commands.sequences import check_variations
 from bulletin.commands.lint import Finding, IssueFacts, lint_headings, lint_issue_sequence, lint_text, lint_title
 from bulletin.sources.load import Repository, load_issue, load_repository
 from bulletin.numbering import IssueId
 from bulletin.sources.reader import ArticleSource
-from bulletin.sources.repo import ISSUE_FILE
+from bulletin.sources.repo import CONFIG_NAME, ISSUE_FILE
 from bulletin.sources.textfile import read_text
 
 TITLE_ELEMENT = "article_title"
@@ -52,26 +54,88 @@ def check(root: Path, ids: list[IssueId] | None, fonts: bool = True) -> CheckRes
     title_geometry = _title_geometry(style) if style is not None else None
     for iid in wanted:
         if iid not in repo.folders:
-            diags.error("E002", "issues", 1, f"issue {iid} not found (no folder issues/{iid})")
+            diags.error("E002", "issues", 1, N_("issue {iid} not found (no folder issues/{iid})", iid=str(iid)))
             continue
         local = Collector()
-        issue = load_issue(repo, iid, local)
+        issue = load_issue(repo, iid, local, empty_ok=ids is None)  # named by id: no articles is an error
         diags.extend(local)
-        if issue is None:
+        if issue is not None and not issue.articles and not local.errors:
+            diags.warning("W123", f"{repo.folders[iid].rel}/{ISSUE_FILE}", 1, empty_issue_message(iid))
             continue
-        if not local.errors and repo.publication is not None:
-            bulletin = assemble(repo, issue)
-            if fonts and style is not None:
-                diags.items.extend(font_coverage(bulletin, root, style))
-        for art in issue.articles:
+        # Every finding in one pass: the articles that have errors are read
+        # as far as they can be, for their warnings and for the font check.
+        articles = (issue.articles if issue is not None else []) + broken_articles(repo, iid, issue, local)
+        if articles and repo.publication is not None and fonts and style is not None:
+            diags.items.extend(font_coverage_of(repo, iid, issue, articles, local, style))
+            diags.items.extend(check_variations(repo, articles, style))  # W152: a variant no PDF font has
+        for art in articles:
             result.articles.append((root / art.rel, art.rel))
             diags.items.extend(f.diagnostic(art.rel) for f in lint_article(art, root, title_geometry))
+            diags.items.extend(placeholder_findings(root / art.rel, art.rel))
+    diags.items.extend(placeholder_findings(root / CONFIG_NAME, CONFIG_NAME, yaml_only=True))
     selected = set(wanted)
     for iid, diag in lint_issue_sequence(issue_facts(repo)):
         if iid in selected:
             diags.items.append(diag)
     result.diagnostics = diags.sorted()
     return result
+
+
+def empty_issue_message(iid) -> str:
+    return (f"issue {iid} has no articles yet: add one with `bulletin new {iid} --article NAME` "
+            f"(build --all skips it until then)")
+
+
+def broken_articles(repo: Repository, iid: IssueId, issue, local: Collector) -> list[ArticleSource]:
+    """The issue's articles that did not read (their errors are in `local`), read leniently."""
+    from bulletin.sources.lenient import read_article_leniently
+
+    folder = repo.folders[iid]
+    read = {a.rel for a in issue.articles} if issue is not None else set()
+    wanted = {d.path for d in local.errors if d.path.startswith(folder.rel + "/") and d.path.endswith(".md")}
+    if issue is None:  # issue.yaml broken: load read its articles but kept none
+        try:
+            wanted |= {f"{folder.rel}/{p.name}" for p in folder.path.glob("*.md") if not p.name.startswith(".")}
+        except OSError:
+            pass
+    out = []
+    for rel in sorted(wanted - read):
+        path = repo.root / rel
+        if path.parent == folder.path and path.is_file() and not path.is_symlink():
+            art = read_article_leniently(path, rel, repo.root)
+            if art is not None:
+                out.append(art)
+    return out
+
+
+def font_coverage_of(repo: Repository, iid: IssueId, issue, articles: list[ArticleSource], local: Collector, style) -> list[Diagnostic]:
+    """E040/E041 for the issue as read; when it has errors, for what of it could be read."""
+    from bulletin.sources.assemble import assemble
+
+    if issue is not None and not local.errors:
+        return font_coverage(assemble(repo, issue), repo.root, style)
+    from bulletin.sources.lenient import lenient_issue
+
+    try:
+        bulletin = assemble(repo, lenient_issue(repo, iid, issue, articles))
+        found = font_coverage(bulletin, repo.root, style)
+    except Exception:  # noqa: BLE001 - a source too broken to lay out: its errors are reported already
+        return []
+    return [d for d in found if d.code in ("E040", "E041")]
+
+
+def placeholder_findings(path: Path, rel: str, yaml_only: bool = False) -> list[Diagnostic]:
+    """W140 for each scaffold placeholder in the file (all of it YAML, or front matter then body)."""
+    from bulletin.commands.lint import RULES, front_matter_end
+    from bulletin.commands.placeholders import placeholders
+
+    text = read_text(path, rel, Collector())
+    if text is None:
+        return []
+    lines = text.split("\n")
+    yaml_end = len(lines) if yaml_only else (front_matter_end(lines) or 0)
+    return [Diagnostic(rel, line, col, "W140", message, RULES["W140"].severity)
+            for line, col, message in placeholders(lines, yaml_end)]
 
 
 def lint_article(art: ArticleSource, root: Path, title_geometry) -> list[Finding]:
@@ -156,7 +220,7 @@ def fix(articles: list[tuple[Path, str]]) -> tuple[list[str], list[Diagnostic]]:
         except UnicodeDecodeError:
             continue  # not UTF-8: check reports it (E011)
         except OSError as exc:
-            problems.error("E050", rel, 1, f"cannot fix: {exc.strerror or exc}")
+            problems.error("E050", rel, 1, N_("cannot fix: {reason}", reason=exc.strerror or str(exc)))
             continue
         report.extend(c.render(rel) for c in changes)
     return report, problems.items

@@ -33,6 +33,7 @@ import sys
 from pathlib import Path
 
 from bulletin import __version__
+from bulletin.files import read_regular
 from bulletin.numbering import IssueId, anchors, parse_issue_id, totals
 from bulletin.sources.repo import CONFIG_NAME, ISSUE_FILE, IssueFolder
 
@@ -76,8 +77,7 @@ def _tree_bytes(folder: Path) -> list[tuple[str, bytes]]:
                 continue  # editor droppings (.x.md.swp, x.md~) are no input
             path = os.path.join(dirpath, name)
             try:
-                with open(path, "rb") as fh:
-                    data = fh.read()
+                data = read_regular(path)  # a FIFO or a device is never opened for a blocking read
             except OSError:
                 data = b"\0unreadable"
             out.append((os.path.relpath(path, folder), data))
@@ -135,8 +135,7 @@ def _load_yaml(path: Path):
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(path, "rb") as fh:
-        return yaml.load(fh.read().decode("utf-8-sig"), Loader=loader)  # a safe loader
+    return yaml.load(read_regular(path).decode("utf-8-sig"), Loader=loader)  # a safe loader
 
 
 def _anchor(publication: dict) -> tuple[IssueId, int] | None:
@@ -180,7 +179,7 @@ class Planner:
         self._broken = False
         self.sizes: dict[IssueId, int] = {}  # bytes of each planned issue's files: its work, roughly
         try:
-            pub_bytes = (root / CONFIG_NAME).read_bytes()
+            pub_bytes = read_regular(root / CONFIG_NAME)
             self._publication = _load_yaml(root / CONFIG_NAME)
             if not isinstance(self._publication, dict):
                 raise TypeError("bulletin.yaml is not a mapping")
@@ -248,6 +247,10 @@ class Planner:
             if fmt == "pdf":
                 fonts = self._font_part()
                 out[fmt] = _h(issue, fmt, fonts) if fonts else None
+            elif fmt == "html":  # the templates are outside the code the tool's fingerprint covers
+                from bulletin.commands.web import html_fingerprint
+
+                out[fmt] = _h(issue, fmt, html_fingerprint(self.root))
             else:
                 out[fmt] = _h(issue, fmt)
         return out

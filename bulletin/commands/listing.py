@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bulletin.sources.config import load_yaml, text_value
 from bulletin.diagnostics import Collector
+from bulletin.i18n import _
 from bulletin.sources.load import load_repository
 from bulletin.sources.reader import split_front_matter
 from bulletin.sources.textfile import read_text
@@ -75,7 +76,7 @@ def _pad(text: str, width: int) -> str:
 
 def table(rows: list[Row]) -> str:
     """A plain text table, aligned for CJK (wide) characters."""
-    head = ["ID", "第N期", "总第N期", "date", "articles", "columns"]
+    head = ["ID", "第N期", "总第N期", _("date"), _("articles"), _("columns")]
     body = [
         [r.id, f"第{r.number}期", f"总第{r.total}期" if r.total is not None else "—", r.date or "?", str(r.articles), "、".join(r.columns)]
         for r in rows

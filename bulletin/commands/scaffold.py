@@ -19,6 +19,8 @@ from pathlib import Path
 import yaml
 
 from bulletin.diagnostics import BulletinError, Collector, Diagnostic
+from bulletin.i18n import N_, _
+from bulletin.commands.ci import WORKFLOW, package_source
 from bulletin.numbering import IssueId
 from bulletin.output import create_new, write_atomic
 from bulletin.sources.repo import CONFIG_NAME, ISSUE_FILE, ISSUES_DIR, issue_folders
@@ -76,7 +78,7 @@ class Created:
     created: bool = True  # False: an existing file was kept
 
     def render(self) -> str:
-        return f"created {self.rel}" if self.created else f"kept {self.rel} (exists)"
+        return (_("created {path}") if self.created else _("kept {path} (exists)")).format(path=self.rel)
 
 
 # ------------------------------------------------------------------ init
@@ -88,7 +90,7 @@ def init_repository(dest: Path, today: _dt.date, title: str | None = None, issue
     holds bulletin.yaml is an error and nothing is written; other files that
     exist (a README of an existing git repository) are kept."""
     if (dest / CONFIG_NAME).exists():
-        raise _exists(str(dest / CONFIG_NAME), f"{dest} already holds {CONFIG_NAME}: init never overwrites a repository")
+        raise _exists(str(dest / CONFIG_NAME), N_("{dest} already holds {config}: init never overwrites a repository", dest=str(dest), config=CONFIG_NAME))
     title = title or DEFAULT_TITLE
     issuer = issuer or DEFAULT_ISSUER
     first = IssueId(today.year, 1)
@@ -98,6 +100,7 @@ def init_repository(dest: Path, today: _dt.date, title: str | None = None, issue
         CONFIG_NAME: render("bulletin.yaml.j2", **context),
         "README.md": render("README.md.j2", **context),
         ".gitignore": render("gitignore.j2", **context),
+        WORKFLOW: render("workflow.yml.j2", package=package_source()),  # CI that works as written (docs/ci.md)
     }
     if not (dest / ISSUES_DIR).exists():  # an issues/ folder of its own: leave it be
         body = render("example-body.md.j2", county=EXAMPLE_COUNTY)
@@ -139,7 +142,7 @@ def new_issue(root: Path, iid: IssueId, date: _dt.date) -> Created:
     rel = f"{ISSUES_DIR}/{iid}/{ISSUE_FILE}"
     path = root / rel
     if path.exists():
-        raise _exists(rel, f"issue {iid} already exists ({ISSUES_DIR}/{iid}): new never overwrites")
+        raise _exists(rel, N_("issue {iid} already exists ({folder}/{iid}): new never overwrites", iid=str(iid), folder=ISSUES_DIR))
     create_new(path, render("issue.yaml.j2", year=iid.year, number=iid.number, date=date.isoformat()))
     return Created(rel)
 
@@ -161,7 +164,7 @@ def new_article(root: Path, iid: IssueId, name: str, *, title: str | None, count
     rel = f"{ISSUES_DIR}/{iid}/{name}"
     path = root / rel
     if path.exists() or path.is_symlink():
-        raise _exists(rel, f"article {name} already exists in issue {iid}: new never overwrites")
+        raise _exists(rel, N_("article {name} already exists in issue {iid}: new never overwrites", name=name, iid=str(iid)))
     out = []
     if not (root / ISSUES_DIR / str(iid) / ISSUE_FILE).exists():
         out.append(new_issue(root, iid, date))
@@ -227,5 +230,5 @@ def append_article_name(text: str, name: str, rel: str = ISSUE_FILE) -> str | No
         after = None
     if not isinstance(after, dict) or after.get("articles") != [*before, name]:
         raise BulletinError([Diagnostic(rel, seq.start_mark.line + 1, 1, "E061",
-                                        f"could not add {name} to the 'articles' list: add it by hand")])
+                                        N_("could not add {name} to the 'articles' list: add it by hand", name=name))])
     return new

@@ -11,6 +11,7 @@ from pathlib import Path
 from bulletin import cache as _cache
 from bulletin.fonts.charset import base_charset
 from bulletin.fonts.face import FontError, FontFace, _key, _where, _who, stats
+from bulletin.i18n import N_
 
 cache_dir = _cache.cache_dir
 _atomic_write = _cache.atomic_write
@@ -121,9 +122,12 @@ def _cached_subset(face: FontFace, needed: set[str]):
     _CONVERSION_LISTS.clear()
     requested = frozenset(base_charset() | needed).union(*(h[1] for h in older))
     try:
-        data, covered = _build_subset(face, requested, [h[0] for h in older])
+        from bulletin.fonts.progress import slow
+
+        with slow(f"converting {face.family} to TrueType for the PDF (once; kept in {cache_dir()})"):
+            data, covered = _build_subset(face, requested, [h[0] for h in older])
     except Exception as err:  # noqa: BLE001 - fontTools raises many types on odd fonts
-        raise FontError(f"{_who(face)}: making a TrueType subset of {_where(face)} failed: {err}") from None
+        raise FontError(N_("{who}: making a TrueType subset of {file} failed: {reason}", who=_who(face), file=_where(face), reason=str(err))) from None
     digest = _set_digest(requested)
     stem = cache_dir() / "ttf" / f"{_source_key(face)}-{digest}"
     meta = json.dumps(

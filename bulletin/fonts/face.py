@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bulletin.i18n import N_
+
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 
 #: Counters for tests and timing reports (e.g. "no conversion happened").
@@ -51,7 +53,7 @@ def _key(face: FontFace) -> tuple[str, int]:
 
 
 def _who(face: FontFace) -> str:
-    return f"font for role '{face.role}'" if face.role else f"font {face.family}"
+    return N_("font for role '{role}'", role=face.role) if face.role else N_("font {family}", family=face.family)
 
 
 def _where(face: FontFace) -> str:

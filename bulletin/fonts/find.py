@@ -80,7 +80,11 @@ def _fc_list() -> list[_Entry] | None:
         return cached
     stats["fc_list_calls"] += 1
     try:
-        proc = subprocess.run([exe, "--format", _FC_FORMAT], capture_output=True, timeout=30, check=False)
+        from bulletin.fonts.progress import slow
+
+        # On a fresh machine fontconfig may build its own cache first (seconds).
+        with slow("listing the installed fonts (fontconfig)"):
+            proc = subprocess.run([exe, "--format", _FC_FORMAT], capture_output=True, timeout=30, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     if proc.returncode != 0:

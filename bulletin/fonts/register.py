@@ -10,16 +10,20 @@ from bulletin.fonts.charset import _charset, _printable
 from bulletin.fonts.convert import _CMAPS, _CONVERSION_LISTS, _cached_subset, _find_conversion
 from bulletin.fonts.face import FontError, FontFace, _key, _where, _who
 from bulletin.fonts.sfnt import _table_directory
+from bulletin.i18n import N_
 
 # --------------------------------------------------------------------------
 # reportlab
 #
-# glyf faces of ordinary size are registered as they are. Two kinds go
-# through a cached TrueType subset (base_charset() plus the document's
-# characters) instead: CFF faces, which reportlab cannot embed, and very
-# large glyf faces, because reportlab reads every glyph's metrics when it
+# glyf faces of ordinary size are registered as they are (lazyttf), and so
+# are faces with CID-keyed CFF outlines (Fandol, Noto CJK, Source Han), which
+# cidfont embeds as CFF subsets.  Two kinds go through a cached TrueType
+# subset (base_charset() plus the document's characters) instead: other CFF
+# faces (name-keyed or CFF2), which reportlab cannot embed, and very large
+# glyf faces, because reportlab reads every glyph's metrics when it
 # registers a font (WQY Micro Hei, 49,531 glyphs: 55 ms; its 13,254-glyph
-# base-set subset: 14 ms).
+# base-set subset: 14 ms).  BULLETIN_CONVERT_CFF=1 sends every CFF face
+# through the conversion, for a PDF consumer that cannot read CFF.
 
 _DIRECT_GLYPH_LIMIT = 12000
 _RL_FONTS: dict[tuple[str, int], object] = {}  # direct faces: reportlab TTFont
@@ -48,7 +52,30 @@ def _num_glyphs(face: FontFace) -> int:
 
 
 def _via_subset(face: FontFace) -> bool:
-    return face.outline != "glyf" or _num_glyphs(face) > _DIRECT_GLYPH_LIMIT
+    if face.outline == "glyf":
+        return _num_glyphs(face) > _DIRECT_GLYPH_LIMIT
+    return not _embeds_cff(face)
+
+
+# CFF faces: key → the CFFFont, or None when the outlines are not CID-keyed CFF.
+_CFF_FONTS: dict[tuple[str, int], object] = {}
+
+
+def _embeds_cff(face: FontFace) -> bool:
+    """Whether a CFF face is embedded as it is (see cidfont), opened once."""
+    import os
+
+    if os.environ.get("BULLETIN_CONVERT_CFF"):
+        return False
+    key = _key(face)
+    if key not in _CFF_FONTS:
+        from bulletin.fonts.cidfont import CFFFont
+
+        try:
+            _CFF_FONTS[key] = CFFFont(_rl_name(face), str(face.path), face.index)
+        except (OSError, ValueError, IndexError, struct.error):
+            _CFF_FONTS[key] = None  # CFF2, name-keyed, odd: the conversion route
+    return _CFF_FONTS[key] is not None
 
 
 def _rl_name(face: FontFace, suffix: str = "") -> str:
@@ -68,12 +95,14 @@ def _load_reportlab(name: str, source, index: int, face: FontFace):
     try:
         return lazyttf.load(name, str(source), index)
     except (TTFError, OSError, struct.error, ValueError) as err:
-        raise FontError(f"{_who(face)}: {_where(face)} cannot be used: {err}") from None
+        raise FontError(N_("{who}: {file} cannot be used: {reason}", who=_who(face), file=_where(face), reason=str(err))) from None
 
 
 def _rl_font(face: FontFace):
     """reportlab's parse of a direct face, made once per process."""
     key = _key(face)
+    if face.outline != "glyf" and _embeds_cff(face):
+        return _CFF_FONTS[key]
     if key not in _RL_FONTS:
         _RL_FONTS[key] = _load_reportlab(_rl_name(face), str(face.path), face.index, face)
     return _RL_FONTS[key]
@@ -82,10 +111,12 @@ def _rl_font(face: FontFace):
 def registered_name(face: FontFace, chars: Iterable[str] | None = None) -> str:
     """Register ``face`` with reportlab (once) and return its reportlab name.
 
-    ``chars`` (a set of characters or strings of text) matters for CFF and
-    very large faces, which are registered through a cached TrueType subset
-    holding base_charset() and ``chars``; the cache grows when a document
-    needs more. Other glyf faces are registered as they are.
+    ``chars`` (a set of characters or strings of text) matters for very
+    large glyf faces and CFF faces that are not CID-keyed, which are
+    registered through a cached TrueType subset holding base_charset() and
+    ``chars``; the cache grows when a document needs more. Other faces are
+    registered as they are (CID-keyed CFF by cidfont, which looks ``chars``
+    up so that drawing finds their widths).
     """
     from reportlab.pdfbase import pdfmetrics
 
@@ -93,6 +124,8 @@ def registered_name(face: FontFace, chars: Iterable[str] | None = None) -> str:
         font = _rl_font(face)
         if font.fontName not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(font)
+        if chars is not None and hasattr(font, "ensure"):
+            font.ensure(_charset(chars))  # a CFF face's widths answer only for characters looked up
         return font.fontName
     needed = _printable(_charset(chars))
     current = _CONVERTED.get(_key(face))
@@ -125,8 +158,9 @@ def missing_chars(face: FontFace, chars: Iterable[str]) -> set[str]:
     if not _via_subset(face):
         # reportlab's parse is needed for the PDF anyway and is faster
         # than fontTools' cmap reader.
+        # ``in`` looks a character up in a lazily read face; a glyph 0 entry is missing too.
         cmap = _rl_font(face).face.charToGlyph
-        return {c for c in want if not cmap.get(ord(c))}
+        return {c for c in want if not (ord(c) in cmap and cmap[ord(c)])}
     # Answer from a cached subset that asked for these characters if there
     # is one (in memory or on disk), else from the source font's cmap.
     current = _CONVERTED.get(_key(face))
@@ -148,5 +182,5 @@ def _source_cmap(face: FontFace) -> frozenset[int]:
             with TTFont(str(face.path), fontNumber=face.index, lazy=True) as font:
                 _CMAPS[key] = frozenset(font.getBestCmap() or {})
         except Exception as err:  # noqa: BLE001 - fontTools raises many types on odd fonts
-            raise FontError(f"{_who(face)}: {_where(face)} cannot be read: {err}") from None
+            raise FontError(N_("{who}: {file} cannot be read: {reason}", who=_who(face), file=_where(face), reason=str(err))) from None
     return _CMAPS[key]

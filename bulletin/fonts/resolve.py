@@ -11,6 +11,7 @@ from pathlib import Path
 from bulletin.fonts.face import _REGULAR_STYLES, FONT_SUFFIXES, FontError, FontFace, _norm, _where
 from bulletin.fonts.find import find_family
 from bulletin.fonts.sfnt import read_font_file
+from bulletin.i18n import N_
 
 
 def _as_list(value) -> list[str]:
@@ -36,17 +37,16 @@ def _face_from_file(role: str, spec: str, root: Path | None) -> FontFace:
     path = Path(raw).expanduser()
     if not path.is_absolute():
         path = (root or Path.cwd()) / path
-    where = f"fonts.{role} in bulletin.yaml"
     if not path.is_file():
-        raise FontError(f"font for role '{role}': {where} names {spec}, which does not exist")
+        raise FontError(N_("font for role '{role}': fonts.{role} in bulletin.yaml names {spec}, which does not exist", role=role, spec=spec))
     faces = {e.index: e for e in read_font_file(path)}
     if not faces:
-        raise FontError(f"font for role '{role}': {where} names {spec}, which is not a TrueType/OpenType font")
+        raise FontError(N_("font for role '{role}': fonts.{role} in bulletin.yaml names {spec}, which is not a TrueType/OpenType font", role=role, spec=spec))
     if index not in faces:
-        raise FontError(
-            f"font for role '{role}': {where} names face #{index} of {raw}, "
-            f"which has faces {', '.join(f'#{i}' for i in sorted(faces))}"
-        )
+        raise FontError(N_(
+            "font for role '{role}': fonts.{role} in bulletin.yaml names face #{index} of {file}, which has faces {faces}",
+            role=role, index=index, file=raw, faces=", ".join(f"#{i}" for i in sorted(faces)),
+        ))
     entry = faces[index]
     return FontFace(
         role, entry.families[0], path.resolve(), index, entry.outline, "config", entry.styles[0] if entry.styles else ""
@@ -60,10 +60,10 @@ def _resolve_role(role: str, spec: dict, override: str | None, root: Path | None
             return _face_from_file(role, override, root)
         face = find_family(override)
         if face is None:
-            raise FontError(
-                f"font for role '{role}': fonts.{role} in bulletin.yaml names family "
-                f"'{override}', which is not installed"
-            )
+            raise FontError(N_(
+                "font for role '{role}': fonts.{role} in bulletin.yaml names family '{family}', which is not installed",
+                role=role, family=override,
+            ))
         return dataclasses.replace(face, role=role, source="config")
     official, fallback = _as_list(spec.get("names")), _as_list(spec.get("fallback"))
     for names, source in ((official, "official"), (fallback, "fallback")):
@@ -71,10 +71,11 @@ def _resolve_role(role: str, spec: dict, override: str | None, root: Path | None
             face = find_family(name)
             if face is not None:
                 return dataclasses.replace(face, role=role, source=source)
-    tried = ", ".join(official + fallback) or "(no font names in the style)"
-    raise FontError(
-        f"font for role '{role}': none of {tried} found; install one of them or set fonts.{role} in bulletin.yaml"
-    )
+    tried = ", ".join(official + fallback) or N_("(no font names in the style)")
+    raise FontError(N_(
+        "font for role '{role}': none of {tried} found; install one of them or set fonts.{role} in bulletin.yaml",
+        role=role, tried=tried,
+    ))
 
 
 def resolve_fonts(
@@ -90,7 +91,7 @@ def resolve_fonts(
     faces: dict[str, FontFace] = {}
     errors: list[str] = []
     for role in sorted(set(overrides) - set(roles)):
-        errors.append(f"fonts.{role} in bulletin.yaml: unknown font role '{role}' (known: {', '.join(roles)})")
+        errors.append(N_("fonts.{role} in bulletin.yaml: unknown font role '{role}' (known: {known})", role=role, known=", ".join(roles)))
     for role, spec in roles.items():
         try:
             faces[role] = _resolve_role(role, spec or {}, overrides.get(role), root)
@@ -103,13 +104,20 @@ def resolve_fonts(
 
 def describe(faces: dict[str, FontFace]) -> list[str]:
     """One line per role for ``bulletin fonts``; fallbacks carry a warning."""
+    from bulletin.fonts.register import _via_subset
+
     width = max((len(role) for role in faces), default=0)
     lines = []
     for role, face in faces.items():
         family = (
             f"{face.family} {face.style}" if face.style and _norm(face.style) not in _REGULAR_STYLES else face.family
         )
-        embed = "converted from CFF, embedded as subset" if face.outline == "cff" else "embedded as subset"
+        if face.outline != "cff":
+            embed = "embedded as subset"
+        elif _via_subset(face):
+            embed = "converted from CFF, embedded as subset"
+        else:
+            embed = "embedded as subset (CFF as it is)"
         line = f"{role:<{width}}  {family}  {_where(face)}  {face.source}  {face.outline}  {embed}"
         if face.source == "fallback":
             line += "  [warning: official font not installed, using a substitute]"

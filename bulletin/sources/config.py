@@ -20,6 +20,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from bulletin.diagnostics import Collector
+from bulletin.i18n import N_, NP_
 
 Path_ = tuple  # a key path inside a YAML document, e.g. ("contact", "people")
 
@@ -89,6 +90,16 @@ class _Stop(Exception):
 def load_yaml(text: str, path: str, diags: Collector, first_line: int = 1) -> Doc | None:
     """Parse `text`; on failure record an error and return None."""
     offset = first_line - 1
+    if "：" in text or "\u3000" in text:
+        from bulletin.sources.ime import ime_slips
+
+        slips, repaired = ime_slips(text)
+        if slips:  # E027 where the input method slipped; the rest of the file is still checked
+            for slip in slips:
+                diags.error("E027", path, slip.line + first_line, slip.message, col=slip.col)
+            # The repaired document goes on, so the rest of the file is validated
+            # in the same run; the E027 errors keep any build from writing.
+            return load_yaml(repaired, path, diags, first_line)
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
@@ -96,21 +107,21 @@ def load_yaml(text: str, path: str, diags: Collector, first_line: int = 1) -> Do
         line = (mark.line + 1 + offset) if mark else first_line
         col = (mark.column + 1) if mark else 1
         if "\t" in text and "tab" in problem.lower() or "found character '\\t'" in problem:
-            problem += " (YAML does not allow tabs for indentation: use spaces)"
-        diags.error("E020", path, line, f"YAML syntax: {problem}", col=col)
+            problem = N_("{problem} (YAML does not allow tabs for indentation: use spaces)", problem=problem)
+        diags.error("E020", path, line, N_("YAML syntax: {problem}", problem=problem), col=col)
         return None
     except yaml.reader.ReaderError as exc:
         pos = max(0, min(exc.position, len(text)))
         line = text.count("\n", 0, pos) + first_line
         col = pos - (text.rfind("\n", 0, pos) + 1) + 1
         char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
-        diags.error("E012", path, line, f"control character U+{char:04X} is not allowed in YAML", col=col)
+        diags.error("E012", path, line, N_("control character U+{code:04X} is not allowed in YAML", code=char), col=col)
         return None
     except RecursionError:
-        diags.error("E020", path, first_line, f"YAML syntax: nested too deeply (more than {MAX_DEPTH} levels)")
+        diags.error("E020", path, first_line, N_("YAML syntax: nested too deeply (more than {depth} levels)", depth=MAX_DEPTH))
         return None
     except yaml.YAMLError as exc:
-        diags.error("E020", path, first_line, f"YAML syntax: {exc}")
+        diags.error("E020", path, first_line, N_("YAML syntax: {problem}", problem=str(exc)))
         return None
     doc = Doc(None, path, first_line)
     if node is None:
@@ -131,11 +142,11 @@ def _syntax_problem(exc: yaml.MarkedYAMLError):
     problem = (exc.problem or context or "invalid YAML").strip()
     if exc.context_mark is not None:
         if context.startswith("while scanning a") and "quoted scalar" in context and "end of stream" in problem:
-            return "a quoted value opened here is never closed", exc.context_mark
+            return N_("a quoted value opened here is never closed"), exc.context_mark
         if context.startswith("while parsing a flow sequence"):
-            return f"a [list] opened here is not closed properly: {problem}", exc.context_mark
+            return N_("a [list] opened here is not closed properly: {problem}", problem=problem), exc.context_mark
         if context.startswith("while parsing a flow mapping"):
-            return f"a {{mapping}} opened here is not closed properly: {problem}", exc.context_mark
+            return N_("a {{mapping}} opened here is not closed properly: {problem}", problem=problem), exc.context_mark
     return problem, exc.problem_mark or exc.context_mark
 
 
@@ -155,16 +166,16 @@ class _Builder:
 
     def build(self, node, keys: Path_, depth: int) -> Any:
         line = node.start_mark.line + 1 + self.offset
-        where = "'" + ".".join(map(str, keys)) + "'" if keys else "document"
+        where = N_("'{key}'", key=".".join(map(str, keys))) if keys else N_("document")
         self.count += 1
         if self.count > MAX_VALUES:
-            self.error("E025", line, f"{where}: more than {MAX_VALUES} values (aliases expanding without end?)")
+            self.error("E025", line, N_("{where}: more than {count} values (aliases expanding without end?)", where=where, count=MAX_VALUES))
             raise _Stop
         if depth > MAX_DEPTH:
-            self.error("E020", line, f"YAML syntax: '{_dotted(keys[:3])}…' nested too deeply (more than {MAX_DEPTH} levels)")
+            self.error("E020", line, N_("YAML syntax: '{key}…' nested too deeply (more than {depth} levels)", key=_dotted(keys[:3]), depth=MAX_DEPTH))
             raise _Stop
         if id(node) in self.active:
-            self.error("E025", line, f"{where}: an alias refers to a value that contains it")
+            self.error("E025", line, N_("{where}: an alias refers to a value that contains it", where=where))
             raise _Stop
         self.doc.value_lines.setdefault(keys, line)
         if isinstance(node, yaml.MappingNode):
@@ -175,10 +186,10 @@ class _Builder:
             for key_node, value_node in node.value:
                 key_line = key_node.start_mark.line + 1 + self.offset
                 if not isinstance(key_node, yaml.ScalarNode):
-                    self.error("E024", key_line, f"{where}: keys must be plain text")
+                    self.error("E024", key_line, N_("{where}: keys must be plain text", where=where))
                     continue
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    self.error("E025", key_line, f"{where}: merge keys '<<' are not supported: write the keys out")
+                    self.error("E025", key_line, N_("{where}: merge keys '<<' are not supported: write the keys out", where=where))
                     continue
                 if key_node.tag not in _SAFE_SCALAR_TAGS:
                     self.bad_tag(key_node, where, key_line)
@@ -187,7 +198,7 @@ class _Builder:
                 if not self.clean(key, key_line, where):
                     continue
                 if key in out:
-                    self.error("E026", key_line, f"duplicate key '{key}' (first at line {self.doc.key_lines[keys + (key,)]})", key=key)
+                    self.error("E026", key_line, N_("duplicate key '{key}' (first at line {first})", key=key, first=self.doc.key_lines[keys + (key,)]), key=key)
                     continue
                 self.doc.key_lines[keys + (key,)] = key_line
                 out[key] = self.build(value_node, keys + (key,), depth + 1)
@@ -207,10 +218,10 @@ class _Builder:
         except (ConstructorError, ValueError, OverflowError) as exc:
             problem = str(getattr(exc, "problem", None) or exc)
             if "digits" in problem or isinstance(exc, OverflowError):
-                problem = "number is too long"
+                problem = N_("number is too long")
             elif node.tag.endswith(":timestamp"):
-                problem = f"{node.value!r} is not a valid date ({problem})"
-            self.error("E025", line, f"{where}: {problem}")
+                problem = N_("{value!r} is not a valid date ({problem})", value=node.value, problem=problem)
+            self.error("E025", line, N_("{where}: {problem}", where=where, problem=problem))
             return None
         if isinstance(value, str) and not self.clean(value, line, where):
             return None
@@ -220,12 +231,12 @@ class _Builder:
         bad = _FORBIDDEN_IN_TEXT.search(text)
         if bad is None:
             return True
-        self.error("E012", line, f"{where}: character U+{ord(bad.group()):04X} is not allowed in text")
+        self.error("E012", line, N_("{where}: character U+{code:04X} is not allowed in text", where=where, code=ord(bad.group())))
         return False
 
     def bad_tag(self, node, where: str, line: int) -> None:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
-        self.error("E021", line, f"{where}: YAML tag '{tag}' is not allowed (only plain values, lists and mappings)")
+        self.error("E021", line, N_("{where}: YAML tag '{tag}' is not allowed (only plain values, lists and mappings)", where=where, tag=tag))
 
 
 # ------------------------------------------------------------------ schema
@@ -262,25 +273,41 @@ def _kind_ok(kind: str, value: Any) -> bool:
 
 
 _KIND_NAMES = {
-    "str": "text",
-    "int": "a whole number",
-    "bool": "true or false",
-    "date": "a date YYYY-MM-DD",
-    "map": "a mapping (key: value lines)",
-    "list": "a list",
-    "str-or-list": "text or a list of text",
+    "str": N_("text"),
+    "int": N_("a whole number"),
+    "bool": N_("true or false"),
+    "date": N_("a date YYYY-MM-DD"),
+    "map": N_("a mapping (key: value lines)"),
+    "list": N_("a list"),
+    "str-or-list": N_("text or a list of text"),
 }
+
+# The keys a reader meets most, glossed in Chinese messages: 缺少“title”（标题）.
+# The English messages do not use the gloss.  Literal calls, so that the
+# catalogue's extraction finds them.
+_KEY_GLOSS = {str(t): t for t in (
+    NP_("gloss", "title"), NP_("gloss", "county"), NP_("gloss", "unit"), NP_("gloss", "author"),
+    NP_("gloss", "column"), NP_("gloss", "subtitle"), NP_("gloss", "attribution"), NP_("gloss", "date"),
+    NP_("gloss", "total"), NP_("gloss", "articles"), NP_("gloss", "note"), NP_("gloss", "distribution"),
+    NP_("gloss", "contact"), NP_("gloss", "editor"), NP_("gloss", "issuer"), NP_("gloss", "numbering"),
+    NP_("gloss", "numbering.anchor"), NP_("gloss", "fonts"),
+)}
+
+
+def _gloss(keys: Path_):
+    """The Chinese name of a known key, for the Chinese messages; else nothing."""
+    return _KEY_GLOSS.get(_dotted(keys), "")
 
 
 def _describe(value: Any) -> str:
     if value is None:
-        return "nothing"
+        return N_("nothing")
     if isinstance(value, bool):
         return f"{str(value).lower()}"
     if isinstance(value, dict):
-        return "a mapping"
+        return N_("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return N_("a list")
     text = repr(value) if not isinstance(value, _dt.date) else value.isoformat()
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -291,18 +318,18 @@ def validate(doc: Doc, schema: dict[str, Field], diags: Collector, what: str, ke
     data = doc.data if not keys else _get(doc.data, keys)
     before = len(diags.errors)
     if not isinstance(data, dict):
-        diags.error("E024", doc.path, doc.value_line(keys), f"{what}: expected {_KIND_NAMES['map']}, got {_describe(data)}")
+        diags.error("E024", doc.path, doc.value_line(keys), N_("{what}: expected {kind}, got {value}", what=what, kind=_KIND_NAMES["map"], value=_describe(data)))
         return False
     for key in data:
         if key not in schema:
             hint = difflib.get_close_matches(str(key), list(schema), n=1, cutoff=0.6)
-            suggestion = f" (did you mean '{hint[0]}'?)" if hint else f" (known keys: {', '.join(schema)})"
-            diags.error("E022", doc.path, doc.line_of(keys + (key,)), f"{what}: unknown key '{_dotted(keys + (key,))}'{suggestion}", key=str(key))
+            suggestion = N_(" (did you mean '{key}'?)", key=hint[0]) if hint else N_(" (known keys: {keys})", keys=", ".join(schema))
+            diags.error("E022", doc.path, doc.line_of(keys + (key,)), N_("{what}: unknown key '{key}'{suggestion}", what=what, key=_dotted(keys + (key,)), suggestion=suggestion), key=str(key))
     for key, fld in schema.items():
         path = keys + (key,)
         if key not in data or data[key] is None:
             if fld.required:
-                diags.error("E023", doc.path, doc.line_of(keys) if keys else doc.first_line, f"{what}: '{_dotted(path)}' is required", key=key)
+                diags.error("E023", doc.path, doc.line_of(keys) if keys else doc.first_line, N_("{what}: '{key}' is required", what=what, key=_dotted(path), gloss=_gloss(path)), key=key)
             continue
         _check_value(doc, path, data[key], fld, diags, what)
     return len(diags.errors) == before
@@ -313,10 +340,10 @@ def _check_value(doc: Doc, path: Path_, value: Any, fld: Field, diags: Collector
     # starts on the next one); a list item on its own line
     line = doc.key_lines.get(path) or doc.value_line(path)
     if fld.kind == "date" and isinstance(value, str):
-        diags.error("E025", doc.path, line, f"{what}: '{_dotted(path)}' must be a date YYYY-MM-DD, got {_describe(value)}", key=path[-1])
+        diags.error("E025", doc.path, line, N_("{what}: '{key}' must be a date YYYY-MM-DD, got {value}", what=what, key=_dotted(path), gloss=_gloss(path), value=_describe(value)), key=path[-1])
         return
     if not _kind_ok(fld.kind, value):
-        diags.error("E024", doc.path, line, f"{what}: '{_dotted(path)}' must be {_KIND_NAMES.get(fld.kind, fld.kind)}, got {_describe(value)}", key=str(path[-1]))
+        diags.error("E024", doc.path, line, N_("{what}: '{key}' must be {kind}, got {value}", what=what, key=_dotted(path), gloss=_gloss(path), kind=_KIND_NAMES.get(fld.kind, fld.kind), value=_describe(value)), key=str(path[-1]))
         return
     if fld.kind == "map" and fld.schema is not None:
         validate(doc, fld.schema, diags, what, path)
@@ -329,7 +356,7 @@ def _check_value(doc: Doc, path: Path_, value: Any, fld: Field, diags: Collector
     if fld.check is not None:
         problem = fld.check(value)
         if problem:
-            diags.error("E025", doc.path, line, f"{what}: '{_dotted(path)}' {problem}", key=str(path[-1]))
+            diags.error("E025", doc.path, line, N_("{what}: '{key}' {problem}", what=what, key=_dotted(path), gloss=_gloss(path), problem=problem), key=str(path[-1]))
 
 
 def _get(data: Any, keys: Path_) -> Any:

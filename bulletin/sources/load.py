@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bulletin.sources.config import Doc, load_yaml, validate
 from bulletin.diagnostics import Collector
+from bulletin.i18n import N_
 from bulletin.numbering import IssueId, anchors, totals
 from bulletin.sources.reader import ArticleSource, read_article
 from bulletin.sources.repo import CONFIG_NAME, ISSUE_FILE, IssueFolder, article_paths, issue_folders
@@ -69,8 +70,8 @@ def load_repository(root: Path, diags: Collector) -> Repository:
     for iid, folder in folders.items():
         rel = f"{folder.rel}/{ISSUE_FILE}"
         path = folder.path / ISSUE_FILE
-        if not path.is_file():
-            diags.error("E010", rel, 1, f"issue {iid} has no {ISSUE_FILE} (it needs at least 'date: YYYY-MM-DD')")
+        if not path.exists():  # (something that is no regular file: read_text names what it is)
+            diags.error("E010", rel, 1, N_("issue {iid} has no {file} (it needs at least 'date: YYYY-MM-DD')", iid=str(iid), file=ISSUE_FILE))
             docs[iid] = None
             continue
         doc = read_yaml_file(path, rel, diags)
@@ -81,7 +82,7 @@ def load_repository(root: Path, diags: Collector) -> Repository:
     return Repository(root, publication, folders, docs, invalid)
 
 
-def load_issue(repo: Repository, iid: IssueId, diags: Collector) -> IssueSource | None:
+def load_issue(repo: Repository, iid: IssueId, diags: Collector, empty_ok: bool = False) -> IssueSource | None:
     """The issue's articles, read and checked.  None when the issue cannot be
     built (its issue.yaml is missing or invalid: reported by load_repository);
     its articles are read all the same, so that their errors are listed too."""
@@ -91,8 +92,8 @@ def load_issue(repo: Repository, iid: IssueId, diags: Collector) -> IssueSource 
     order = [name for name, _ in listed] if listed is not None else None
     lines = [line for _, line in listed] if listed is not None else []
     paths = article_paths(folder, order, lines, repo.root, diags)
-    if doc is not None and not paths and not diags.errors:
-        diags.error("E031", f"{folder.rel}/{ISSUE_FILE}", 1, f"issue {iid} has no articles (*.md files)")
+    if doc is not None and not paths and not diags.errors and not empty_ok:  # empty_ok: check warns (W123)
+        diags.error("E031", f"{folder.rel}/{ISSUE_FILE}", 1, N_("issue {iid} has no articles (*.md files)", iid=str(iid)))
     articles = [a for a in (read_article(path, rel, repo.root, diags) for path, rel in paths) if a is not None]
     if doc is None:
         return None

@@ -22,7 +22,10 @@ from urllib.parse import unquote
 
 from bulletin.sources.config import Doc, load_yaml, validate
 from bulletin.diagnostics import Collector
+from bulletin.i18n import N_
 from bulletin.model import Figure, Heading, Para, Quote, Span, Spans, Src, Table
+from bulletin.sources.charkinds import check_references
+from bulletin.sources.figures import figure_problem
 from bulletin.sources.schemas import ARTICLE
 from bulletin.sources.textfile import read_text
 from bulletin.text.chars import is_cjk
@@ -52,12 +55,12 @@ def split_front_matter(text: str, rel: str, diags: Collector) -> tuple[str, str,
     """(yaml_text, body_text, body_first_line) or None with an error."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        diags.error("E030", rel, 1, "front matter: the file must start with a '---' line, then title/county…, then '---'")
+        diags.error("E030", rel, 1, N_("front matter: the file must start with a '---' line, then title/county…, then '---'"))
         return None
     for i in range(1, len(lines)):
         if lines[i].strip() in ("---", "..."):
             return "\n".join(lines[1:i]) + "\n", "\n".join(lines[i + 1 :]), i + 2
-    diags.error("E030", rel, 1, "front matter: no closing '---' line")
+    diags.error("E030", rel, 1, N_("front matter: no closing '---' line"))
     return None
 
 
@@ -69,11 +72,12 @@ def read_article(path: Path, rel: str, root: Path, diags: Collector) -> ArticleS
     if parts is None:
         return None
     yaml_text, body, body_line = parts
+    check_references(body, rel, body_line, diags)  # &#0; is an error where it was typed, not a U+FFFD far away
     doc = load_yaml(yaml_text, rel, diags, first_line=2)
     if doc is None:
         return None
     doc.first_line = 1  # a missing key points at the front matter's first line (the opening ---)
-    if not validate(doc, ARTICLE, diags, "front matter"):
+    if not validate(doc, ARTICLE, diags, N_("front matter")):
         return None
     blocks = parse_body(body, rel, body_line, path.parent, root, diags)
     return ArticleSource(rel, doc.data, doc, blocks, body_line)
@@ -105,7 +109,7 @@ def _parse_body(body: str, rel: str, first_line: int, folder: Path, root: Path, 
     deep = next((t for t in tokens if t.level >= limit), None)
     if deep is not None:
         line = first_line + (deep.map[0] if deep.map else 0)
-        diags.error("E035", rel, line, "Markdown nested too deeply: quotes and lists inside one another go too many levels down")
+        diags.error("E035", rel, line, N_("Markdown nested too deeply: quotes and lists inside one another go too many levels down"))
         return ()
     return tuple(_Blocks(tokens, rel, first_line, folder, root, diags).run())
 
@@ -253,23 +257,25 @@ class _Blocks:
         target = unquote(str(image.attrs.get("src", "")))
         caption = image.attrs.get("title") or "".join(c.content for c in (image.children or []))
         if "://" in target or target.startswith(("data:", "mailto:")):
-            self.diags.error("E033", src.path, src.line, f"figure '{_short(target)}' is a web address: put the image file in the repository and link to it")
+            self.diags.error("E033", src.path, src.line, N_("figure '{target}' is a web address: put the image file in the repository and link to it", target=_short(target)))
             return Para((Span(caption),), src=src)
         try:
             resolved = (self.folder / target).resolve()
             rel = resolved.relative_to(self.root.resolve())
         except ValueError:
-            self.diags.error("E032", src.path, src.line, f"figure '{_short(target)}' lies outside the repository")
+            self.diags.error("E032", src.path, src.line, N_("figure '{target}' lies outside the repository", target=_short(target)))
             return Para((Span(caption),), src=src)
         except OSError as exc:
-            self.diags.error("E033", src.path, src.line, f"figure '{_short(target)}' cannot be used: {exc.strerror or exc}")
+            self.diags.error("E033", src.path, src.line, N_("figure '{target}' cannot be used: {reason}", target=_short(target), reason=exc.strerror or str(exc)))
             return Para((Span(caption),), src=src)
         try:
-            found = resolved.is_file()
+            found = resolved.exists()
         except OSError:
             found = False
         if not found:
-            self.diags.error("E033", src.path, src.line, f"figure '{_short(target)}' not found")
+            self.diags.error("E033", src.path, src.line, N_("figure '{target}' not found", target=_short(target)))
+        elif (problem := figure_problem(resolved)) is not None:  # checked here, once, so no writer meets a bad image
+            self.diags.error("E033", src.path, src.line, N_("figure '{target}' {problem}", target=_short(target), problem=problem))
         return Figure(rel.as_posix(), caption, src)
 
     def list_items(self, open_tok):
@@ -342,6 +348,8 @@ def inline_spans(inline) -> list[Span]:
             if not (is_cjk(prev) or is_cjk(text[:1])) and prev and text:
                 text = " " + text
             pending_break = False
+        if "\u2028" in text or "\u2029" in text:
+            text = _separators(text, spans[-1].text[-1:] if spans else "")
         if text:
             spans.append(Span(text, bold > 0, italic > 0))
 
@@ -364,6 +372,25 @@ def inline_spans(inline) -> list[Span]:
         elif t == "image":
             add("".join(c.content for c in (child.children or [])))
     return spans
+
+
+def _separators(text: str, before: str) -> str:
+    """U+2028 LINE SEPARATOR read as a soft line break (joining two hanzi,
+    a space between Latin words); U+2029 PARAGRAPH SEPARATOR as a line
+    break (a new paragraph would need a blank line: check --fix makes one).
+    The reader reports both (W114)."""
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if ch == "\u2029":
+            out.append("\n")
+        elif ch == "\u2028":
+            left = out[-1][-1:] if out else before
+            right = text[i + 1:i + 2]
+            if left and right and not (is_cjk(left) or is_cjk(right)) and right not in "\u2028\u2029":
+                out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def _merge(spans: Spans) -> Spans:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 
 from bulletin.diagnostics import BulletinError, Collector, Diagnostic
+from bulletin.files import not_regular
+from bulletin.i18n import N_
 from bulletin.numbering import IssueId, padded_issue_id, parse_issue_id
 
 CONFIG_NAME = "bulletin.yaml"
@@ -23,13 +25,13 @@ def find_root(explicit: str | os.PathLike | None = None, start: Path | None = No
     if explicit is not None:
         root = Path(explicit)
         if not _is_file(root / CONFIG_NAME):
-            raise BulletinError([Diagnostic(str(root), 1, 1, "E001", f"not a bulletin repository: no {CONFIG_NAME} in {root}")])
+            raise BulletinError([Diagnostic(str(root), 1, 1, "E001", N_("not a bulletin repository: no {config} in {root}", config=CONFIG_NAME, root=str(root)))])
         return root.resolve()
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if _is_file(folder / CONFIG_NAME):
             return folder
-    raise BulletinError([Diagnostic(".", 1, 1, "E001", f"not a bulletin repository: no {CONFIG_NAME} here or in any parent folder (use --root DIR)")])
+    raise BulletinError([Diagnostic(".", 1, 1, "E001", N_("not a bulletin repository: no {config} here or in any parent folder (use --root DIR)", config=CONFIG_NAME))])
 
 
 def _is_file(path: Path) -> bool:
@@ -56,7 +58,7 @@ def issue_folders(root: Path, diags: Collector) -> dict[IssueId, IssueFolder]:
             return out
         entries = sorted(base.iterdir(), key=lambda p: p.name)
     except OSError as exc:
-        diags.error("E010", ISSUES_DIR, 1, f"cannot read the issues folder: {exc.strerror or exc}")
+        diags.error("E010", ISSUES_DIR, 1, N_("cannot read the issues folder: {reason}", reason=exc.strerror or str(exc)))
         return out
     real_root = root.resolve()
     for entry in entries:
@@ -66,11 +68,11 @@ def issue_folders(root: Path, diags: Collector) -> dict[IssueId, IssueFolder]:
         iid = parse_issue_id(entry.name)
         if iid is None:
             padded = padded_issue_id(entry.name)
-            hint = f"rename it to '{padded}'" if padded else "issue folders are named YEAR-N, e.g. 2018-48"
-            diags.error("E003", rel, 1, f"issue folder '{entry.name}' is not an issue id: {hint}")
+            hint = N_("rename it to '{name}'", name=padded) if padded else N_("issue folders are named YEAR-N, e.g. 2018-48")
+            diags.error("E003", rel, 1, N_("issue folder '{name}' is not an issue id: {hint}", name=entry.name, hint=hint))
             continue
         if not _inside(entry.resolve(), real_root):
-            diags.error("E032", rel, 1, f"issue folder '{entry.name}' is a link leading outside the repository")
+            diags.error("E032", rel, 1, N_("issue folder '{name}' is a link leading outside the repository", name=entry.name))
             continue
         out[iid] = IssueFolder(iid, entry, rel)
     return out
@@ -92,7 +94,7 @@ def article_paths(folder: IssueFolder, order: list[str] | None, order_lines: lis
         try:
             names = sorted(p.name for p in folder.path.glob("*.md") if not p.name.startswith(".") and not p.is_dir())
         except OSError as exc:
-            diags.error("E010", folder.rel, 1, f"cannot read the issue folder: {exc.strerror or exc}")
+            diags.error("E010", folder.rel, 1, N_("cannot read the issue folder: {reason}", reason=exc.strerror or str(exc)))
             return []
     else:
         names = order
@@ -104,26 +106,31 @@ def article_paths(folder: IssueFolder, order: list[str] | None, order_lines: lis
         line = order_lines if isinstance(order_lines, int) else (order_lines[i] if i < len(order_lines) else 1)
         where = (f"{folder.rel}/{ISSUE_FILE}", line) if order is not None else (rel, 1)
         if name in seen:
-            diags.error("E025", where[0], where[1], f"'articles' lists {name} twice")
+            diags.error("E025", where[0], where[1], N_("'articles' lists {name} twice", name=name))
             continue
         seen.add(name)
         path = folder.path / name
         if ".." in PureWindowsPath(name).parts or Path(name).is_absolute() or PureWindowsPath(name).anchor:
-            diags.error("E032", where[0], where[1], f"article '{name}' leads outside the issue folder {folder.rel}")
+            diags.error("E032", where[0], where[1], N_("article '{name}' leads outside the issue folder {folder}", name=name, folder=folder.rel))
             continue
         try:
             real = path.resolve()
             inside = real.parent == real_folder or real_folder in real.parents
             found = inside and real.is_file()
         except (OSError, RuntimeError) as exc:  # a symlink loop, a name too long
-            diags.error("E010", where[0], where[1], f"article '{name}' cannot be read: {getattr(exc, 'strerror', None) or exc}")
+            diags.error("E010", where[0], where[1], N_("article '{name}' cannot be read: {reason}", name=name, reason=getattr(exc, "strerror", None) or str(exc)))
             continue
         if not inside:
-            what = "is a link leading" if path.is_symlink() else "leads"
-            diags.error("E032", where[0], where[1], f"article '{name}' {what} outside the issue folder {folder.rel}")
+            message = (N_("article '{name}' is a link leading outside the issue folder {folder}", name=name, folder=folder.rel)
+                       if path.is_symlink() else
+                       N_("article '{name}' leads outside the issue folder {folder}", name=name, folder=folder.rel))
+            diags.error("E032", where[0], where[1], message)
             continue
         if not found:
-            diags.error("E031", where[0], where[1], f"article '{name}' not found in {folder.rel}")
+            if inside and real.exists():  # a FIFO, a socket, a device: named as what it is, never opened
+                diags.error("E010", where[0], where[1], N_("article '{name}' cannot be read: {reason}", name=name, reason=not_regular(real)))
+                continue
+            diags.error("E031", where[0], where[1], N_("article '{name}' not found in {folder}", name=name, folder=folder.rel))
             continue
         out.append((path, rel))
     return out

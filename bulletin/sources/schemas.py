@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from bulletin.sources.config import Field
 from bulletin.numbering import parse_issue_id
+from bulletin.i18n import N_
 
 
 def _issue_id(value) -> str | None:
-    return None if parse_issue_id(str(value)) else "must be an issue id YEAR-N such as 2018-48"
+    return None if parse_issue_id(str(value)) else N_("must be an issue id YEAR-N such as 2018-48")
 
 
 def _positive(value) -> str | None:
-    return None if value > 0 else "must be a positive number"
+    return None if value > 0 else N_("must be a positive number")
 
 
 def _article_names(value) -> str | None:
     for name in value:
         if not str(name).endswith(".md"):
-            return f"lists {name!r}: article files end in .md"
+            return N_("lists {name!r}: article files end in .md", name=name)
     return None
 
 
 def _nonblank(value) -> str | None:
-    return None if str(value).strip() else "must not be empty"
+    return None if str(value).strip() else N_("must not be empty")
 
 
 CONTACT = {

@@ -6,6 +6,9 @@ import re
 from pathlib import Path
 
 from bulletin.diagnostics import Collector
+from bulletin.files import NotRegularFile, read_regular
+from bulletin.sources.charkinds import report_invisible
+from bulletin.i18n import N_
 
 # Characters XML 1.0 forbids (tab, LF and CR are fine); a DOCX cannot carry them.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -20,14 +23,17 @@ def read_text(path: Path, rel: str, diags: Collector) -> str | None:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            diags.error("E010", rel, 1, f"file is {size / 2**20:.0f} MB: a source text file is at most {MAX_BYTES // 2**20} MB")
+            diags.error("E010", rel, 1, N_("file is {size} MB: a source text file is at most {limit} MB", size=round(size / 2**20), limit=MAX_BYTES // 2**20))
             return None
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_BYTES)  # a FIFO, a device, a socket: refused, never opened for a blocking read
+    except NotRegularFile as exc:
+        diags.error("E010", rel, 1, N_("cannot read file: {reason}", reason=exc.args[0]))
+        return None
     except IsADirectoryError:
-        diags.error("E010", rel, 1, "cannot read file: it is a folder")
+        diags.error("E010", rel, 1, N_("cannot read file: it is a folder"))
         return None
     except OSError as exc:
-        diags.error("E010", rel, 1, f"cannot read file: {exc.strerror or exc}")
+        diags.error("E010", rel, 1, N_("cannot read file: {reason}", reason=exc.strerror or str(exc)))
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -46,11 +52,11 @@ def read_text(path: Path, rel: str, diags: Collector) -> str | None:
         if n == MAX_REPORTED:
             rest = sum(1 for _ in _FORBIDDEN.finditer(text)) - MAX_REPORTED
             line, col = _line_col(text, bad.start())
-            diags.error("E012", rel, line, f"{rest} more control character(s) not listed: is this a text file?", col=col)
+            diags.error("E012", rel, line, N_("{count} more control character(s) not listed: is this a text file?", count=rest), col=col)
             break
         line, col = _line_col(text, bad.start())
-        diags.error("E012", rel, line, f"control character U+{ord(bad.group()):04X} is not allowed in text", col=col)
-    return text if ok else None
+        diags.error("E012", rel, line, N_("control character U+{code:04X} is not allowed in text", code=ord(bad.group())), col=col)
+    return report_invisible(text, rel, diags) if ok else None  # bidi controls, zero-width spaces, U+2028 …
 
 
 def _line_col(text: str, pos: int) -> tuple[int, int]:
@@ -63,18 +69,18 @@ def _where_undecodable(raw: bytes, pos: int) -> tuple[int]:
     return (raw[:pos].count(b"\n") + 1,)
 
 
-def _not_utf8_message(raw: bytes, pos: int | None) -> str:
+def _not_utf8_message(raw: bytes, pos: int | None):
     """Name the encoding when it is recognisable: UTF-16/32 by BOM, GBK/GB18030 by decoding."""
     if raw.startswith(_UTF32_BOMS):
-        guess = " (it is UTF-32)"
+        guess = N_(" (it is UTF-32)")
     elif raw.startswith(_UTF16_BOMS) or pos is None:
         # ASCII text: half the bytes are 0 in UTF-16, three quarters in UTF-32
-        guess = " (it looks like UTF-32)" if raw.count(0) * 3 > len(raw) * 2 else " (it looks like UTF-16)"
+        guess = N_(" (it looks like UTF-32)") if raw.count(0) * 3 > len(raw) * 2 else N_(" (it looks like UTF-16)")
     else:
         try:
             raw.decode("gb18030")
-            guess = " (it looks like GBK/GB18030, as saved by older Windows editors)"
+            guess = N_(" (it looks like GBK/GB18030, as saved by older Windows editors)")
         except UnicodeDecodeError:
             guess = ""
-    where = f": byte 0x{raw[pos]:02x} at offset {pos}" if pos is not None else ""
-    return f"file is not UTF-8{guess}{where}; save it as UTF-8"
+    where = N_(": byte 0x{byte:02x} at offset {offset}", byte=raw[pos], offset=pos) if pos is not None else ""
+    return N_("file is not UTF-8{guess}{where}; save it as UTF-8", guess=guess, where=where)

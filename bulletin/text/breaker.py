@@ -499,6 +499,7 @@ def break_paragraph(
     first_indent: float = 0.0,
     justify: bool = True,
     align: str = "justify",
+    min_last: int = 0,
 ) -> list[Line]:
     """Break a paragraph into lines on a grid of ``cell``-wide CJK units.
 
@@ -506,6 +507,10 @@ def break_paragraph(
     is "justify" (every line but the last spread to ``line_width``), "left",
     "center" or "right"; ``justify=False`` turns "justify" into "left".
     ``first_indent`` shifts the first line only (body text: ``2 * cell``).
+    ``min_last``: a justified paragraph whose last line would hold fewer
+    characters than this pushes one or more cells' worth of units down from
+    the line before (which is then loosened to the full measure), when that
+    keeps the number of lines; otherwise the greedy lines stand.
     """
     align = _effective_alignment(align, justify)
     if cell <= 0 or line_width <= 0:
@@ -514,10 +519,28 @@ def break_paragraph(
     split_above = line_width - max(first_indent, 0.0)
     paragraph = _Paragraph(_scan(runs, cell, measure, split_above), cell)
 
+    lines = _fit(paragraph, line_width, first_indent, align)
+    if min_last and align == "justify" and len(lines) > 1 and _chars(lines[-1]) < min_last:
+        for cells in range(1, min_last):
+            retry = _fit(paragraph, line_width, first_indent, align, (len(lines) - 2, cells * cell))
+            if len(retry) == len(lines) and _chars(retry[-1]) >= min_last:
+                return retry
+    return lines
+
+
+def _chars(line: Line) -> int:
+    return sum(len(g.text) for g in line.glyphs if not g.text.isspace())
+
+
+def _fit(paragraph: _Paragraph, line_width: float, first_indent: float, align: str,
+         shorten: tuple[int, float] | None = None) -> list[Line]:
+    """The lines of ``paragraph``; ``shorten`` = (line index, width): that
+    line is broken as if it were ``width`` shorter, then justified in full."""
     lines: list[Line] = []
     start, x0, avail = 0, first_indent, line_width - first_indent
     while start < paragraph.count:
-        end, squeezed = paragraph.choose_break(start, avail)
+        room = avail - shorten[1] if shorten is not None and len(lines) == shorten[0] else avail
+        end, squeezed = paragraph.choose_break(start, room)
         following = paragraph.skip_spaces(end)
         last = following >= paragraph.count
         lines.append(paragraph.place(start, paragraph.trim(start, end), squeezed, x0, avail, align, last))

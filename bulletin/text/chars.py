@@ -85,14 +85,21 @@ CONTINUATION_KINDS = frozenset(LATIN_CONTINUATION + LATIN_CONTINUATION_NO_END)
 LATIN_KIND_RE = re.compile("[" + "".join(sorted(LATIN_KINDS)) + "]")
 
 # --- which characters form Latin runs ------------------------------------------
-# ASCII printables, Latin-1 letters, Latin Extended-A/B and combining accents.
+# ASCII printables, Latin-1 letters, Latin Extended-A/B.
 # Everything else (hanzi, CJK punctuation, ·, °, ①, Greek from GB2312 …) stays
 # in the CJK font and takes a grid cell: ambiguous-width marks such as “ ” — …
 # must not fall into the Latin font (users complain when they do).
-LATIN_CHAR_CLASS = "\x21-\x7e\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0300-\u036f"
+LATIN_CHAR_CLASS = "\x21-\x7e\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 SPACE_CHAR_CLASS = " \t\n\r\f\v\u00a0"
 # Invisible characters that would otherwise become a visible grid cell.
-INVISIBLE_CHAR_CLASS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+# Variation selectors too: reportlab draws by code point and cannot pick the
+# variant glyph a selector asks for, so the PDF prints the plain character
+# (the DOCX keeps the sequence; `check` says when no font has the variant).
+# And combining marks (text/invisible.py MARK_CHAR_CLASS): the reader has
+# composed those with a precomposed form; the rest cannot be attached to their
+# base without a shaping engine, so they are left out (the reader warns, W153).
+INVISIBLE_CHAR_CLASS = ("\u00ad\u200b\u200c\u200d\u2060\ufeff\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef"
+                        "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a")
 
 # Two-cell units that must never be split across lines.  The "……" family may
 # not start a line (GB/T 15834 strict level); "——" may.

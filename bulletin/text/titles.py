@@ -46,6 +46,18 @@ def title_lines(text: str, ems_per_line: float) -> list[str]:
 
 
 def _balanced(text: str, cap: float) -> list[str]:
+    """As few lines as fit, then the most even ones.
+
+    Two passes over the break candidates, each looking back only at the
+    candidates within one line's width (a line holds at most 2·cap + 1
+    characters: none is narrower than ½ em), so the work is O(n · cap), linear
+    in the title's length.  The first pass finds the least number of lines
+    reaching each candidate.  Every prefix of a least-lines breaking of the
+    whole title is itself a least-lines breaking of that prefix (a shorter
+    prefix would make the whole shorter), so the second pass, choosing the
+    cheapest predecessor among those one line fewer, finds the cheapest
+    least-lines breaking: the same one a search over every line count and
+    every set of breaks would find."""
     widths = [em_width(c) for c in text]
     total = sum(widths)
     if total <= cap + 1e-9:
@@ -54,19 +66,48 @@ def _balanced(text: str, cap: float) -> list[str]:
     for w in widths:
         prefix.append(prefix[-1] + w)
     n = len(text)
-    allowed = [k for k in range(1, n) if _can_break(text, k)]
+    nodes = [0, *(k for k in range(1, n) if _can_break(text, k)), n]
+    # first[i]: the first candidate a line ending at nodes[i] may start from
+    # (one pointer moving forward: the widths are positive).
+    first, j = [], 0
+    for k in nodes:
+        while prefix[k] - prefix[nodes[j]] > cap + 1e-9:
+            j += 1
+        first.append(j)
 
-    def fits(a: int, b: int) -> bool:
-        return prefix[b] - prefix[a] <= cap + 1e-9 and b - a >= 2
+    lines: list[int | None] = [0] + [None] * (len(nodes) - 1)
+    for i in range(1, len(nodes)):
+        k = nodes[i]
+        reachable = [lines[j] for j in range(first[i], i) if lines[j] is not None and k - nodes[j] >= 2]
+        lines[i] = min(reachable) + 1 if reachable else None
+    count = lines[-1]
+    if count is None:
+        return [text]  # nothing fits (a single unbreakable run): one overfull line
+    target = total / count
 
-    # As few lines as possible: the smallest count for which a fitting set of breaks exists.
-    for count in range(2, n + 1):
-        target = total / count
-        best = _best_breaks(allowed, n, count, prefix, target, fits, text)
-        if best is not None:
-            edges = [0, *best, n]
-            return [text[a:b] for a, b in pairwise(edges)]
-    return [text]  # nothing fits (a single unbreakable run): one overfull line
+    def bonus(k: int) -> float:
+        return _BREAK_BONUS if text[k - 1] in CLOSING_CHARS or text[k] in OPENING_CHARS else 0.0
+
+    cost: list[float] = [0.0] + [inf] * (len(nodes) - 1)
+    back = [-1] * len(nodes)
+    for i in range(1, len(nodes)):
+        k = nodes[i]
+        if lines[i] is None:
+            continue
+        reward = bonus(k) if k < n else 0.0
+        for j in range(first[i], i):
+            if lines[j] != lines[i] - 1 or k - nodes[j] < 2:
+                continue
+            c = cost[j] + (prefix[k] - prefix[nodes[j]] - target) ** 2 - reward
+            if c < cost[i]:
+                cost[i], back[i] = c, j
+    edges, i = [], len(nodes) - 1
+    while i > 0:
+        edges.append(nodes[i])
+        i = back[i]
+    edges.append(0)
+    edges.reverse()
+    return [text[a:b] for a, b in pairwise(edges)]
 
 
 def _can_break(text: str, k: int) -> bool:
@@ -74,34 +115,3 @@ def _can_break(text: str, k: int) -> bool:
     if before.isascii() and before.isalnum() and after.isascii() and after.isalnum():
         return False  # inside a Latin/digit run
     return before not in NO_END_CHARS and after not in NO_START_CHARS
-
-
-def _best_breaks(allowed, n, count, prefix, target, fits, text):
-    """Dynamic programme over break positions: minimal squared deviation from
-    the average line length, minus a bonus for breaks at punctuation."""
-    def bonus(k: int) -> float:
-        return _BREAK_BONUS if text[k - 1] in CLOSING_CHARS or text[k] in OPENING_CHARS else 0.0
-
-    # best[j][k] = (cost, previous break) for k = end of line j
-    best: list[dict[int, tuple[float, int]]] = [{0: (0.0, -1)}]
-    for j in range(1, count + 1):
-        ends = [n] if j == count else allowed
-        row: dict[int, tuple[float, int]] = {}
-        for k in ends:
-            choice = (inf, -1)
-            for a, (cost, _) in best[j - 1].items():
-                if a < k and fits(a, k):
-                    c = cost + (prefix[k] - prefix[a] - target) ** 2 - (bonus(k) if k < n else 0.0)
-                    if c < choice[0]:
-                        choice = (c, a)
-            if choice[0] < inf:
-                row[k] = choice
-        best.append(row)
-    if n not in best[count]:
-        return None
-    cuts, k = [], n
-    for j in range(count, 0, -1):
-        k = best[j][k][1]
-        if j > 1:
-            cuts.append(k)
-    return sorted(cuts)

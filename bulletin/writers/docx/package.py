@@ -68,6 +68,10 @@ def set_properties(document, *, title: str, author: str, date: str, company: str
     y, m, d = (int(x) for x in date.split("-"))
     when = dt.datetime(y, m, d, 0, 0, 0)
     cp = document.core_properties
+    # core.xml's text properties hold at most 255 characters (python-docx
+    # refuses more); a longer masthead title or editor is shortened here
+    # only: the page still prints it whole.
+    title, author = _shorten(title), _shorten(author)
     cp.title = title
     cp.subject = ""
     cp.author = author
@@ -87,6 +91,13 @@ def set_properties(document, *, title: str, author: str, date: str, company: str
                       ("HyperlinksChanged", "false")):
         etree.SubElement(root, f"{{{APP_NS}}}{tag}").text = text
     app._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+CORE_LIMIT = 255
+
+
+def _shorten(text: str, limit: int = CORE_LIMIT) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def deterministic_zip(data: bytes) -> bytes:

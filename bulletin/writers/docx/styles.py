@@ -17,63 +17,11 @@ from typing import ClassVar
 from lxml import etree
 
 from bulletin.style import MM, Element, Style
+from bulletin.writers.docx.geometry import TWIPS_PER_MM, Geometry, em_units, twips  # noqa: F401 - re-exported
 from bulletin.writers.docx.ooxml import PPR_ORDER, RPR_ORDER, W_NS, build_props, new, sub
 
 NSMAP = {"w": W_NS}
-TWIPS_PER_MM = 1440 / 25.4
 JC = {"left": "left", "center": "center", "centre": "center", "right": "right", "justify": "both", "both": "both"}
-
-
-def twips(pt: float) -> int:
-    return round(pt * 20)
-
-
-def em_units(ch: str) -> float:
-    """A character's advance in ems: ASCII and Latin half, CJK (and the
-    general punctuation “ ” — … a CJK face draws) full."""
-    return 0.5 if ord(ch) < 0x1100 else 1.0
-
-
-@dataclass(frozen=True)
-class Geometry:
-    """The page in twips (1/20 pt), from the style's millimetres."""
-
-    page_w: int
-    page_h: int
-    top: int
-    bottom: int
-    left: int
-    right: int
-    block_w: int
-    block_h: int
-    line: int  # exact line pitch: floor(block height / lines) so 22 lines always fit
-    cell: int  # one grid cell (block width / chars)
-    char_spacing: int  # w:spacing on Normal: body glyphs advance ≤ one cell
-    footer: int  # w:footer distance (page bottom → footer line box bottom)
-    footer_line: int  # exact line height of the page-number paragraph
-
-    @classmethod
-    def of(cls, style: Style) -> Geometry:
-        p = style.page
-        mm = lambda v: round(v * TWIPS_PER_MM)
-        page_w, page_h = mm(p["width_mm"]), mm(p["height_mm"])
-        top, left = mm(p["margin_top_mm"]), mm(p["margin_left_mm"])
-        block_w, block_h = mm(p["block_width_mm"]), mm(p["block_height_mm"])
-        right = page_w - left - block_w
-        bottom = page_h - top - block_h
-        line = math.floor(style.line_pitch * 20)
-        body = style.element("body")
-        char_spacing = min(0, math.floor((style.cell - body.size) * 20))
-        # Page number: its line box is as tall as the type, and its middle,
-        # where the 一字线 is drawn, lies `below_mm` under the block's bottom
-        # edge (GB/T 9704: "一字线上距版心下边缘7mm").  Word measures the
-        # footer distance from the page's bottom edge to the box's bottom.
-        pn = style.element("page_number")
-        footer_line = twips(pn.size * float(pn.get("line_height", 1.0)))
-        below = mm(float(pn.get("below_mm", 7)))
-        footer = bottom - below - footer_line // 2
-        return cls(page_w, page_h, top, bottom, left, right, block_w, block_h, line,
-                   round(style.cell * 20), char_spacing, max(0, footer), footer_line)
 
 
 # ----------------------------------------------------------------- fonts
@@ -158,6 +106,7 @@ class StyleSheet:
         ("editor_line", "editor_line", "Editor Line"),
         ("column_label", "column_label", "Column Label"),
         ("note", "note", "Editor Note"),
+        ("title_space", "article_title", "Title Space"),
         ("article_title", "article_title", "Title"),
         ("subtitle", "subtitle", "Subtitle"),
         ("heading1", "heading1", "Heading 1"),
@@ -178,7 +127,7 @@ class StyleSheet:
         ("page_number_even", "page_number", "Footer Even"),
     )
     KEEP_NEXT = frozenset({
-        "marks", "masthead_title", "issue_line", "column_label", "article_title", "subtitle",
+        "marks", "masthead_title", "issue_line", "column_label", "title_space", "article_title", "subtitle",
         "heading1", "heading2", "heading3", "table_title",
     })
     OUTLINE: ClassVar[dict[str, int]] = {"heading1": 0, "heading2": 1, "heading3": 2}
@@ -280,6 +229,16 @@ class StyleSheet:
             rule = self.table_rule_twips()
             spacing.update(line=g.line - rule * (2 if key == "table_header" else 1), lineRule="exact")
             ppr["snapToGrid"] = {"val": 0}  # else LibreOffice rounds the line back up to the grid
+        elif key == "title_space":
+            # The air above a title's text: an empty paragraph half of
+            # `pad_lines` high (a twip short), not space before, which Word
+            # and LibreOffice drop at the top of a page (the body after the
+            # title would then leave the grid).
+            pad = max(0, round(float(el.get("pad_lines", 1))))
+            spacing.update(line=max(1, math.floor(pad * g.line / 2)), lineRule="exact")
+            ppr["snapToGrid"] = {"val": 0}
+        elif key in ("article_title", "subtitle"):
+            ppr["snapToGrid"] = {"val": 0}  # one grid line per line (LibreOffice would round 二号 up to two)
         elif key in ("page_number", "page_number_even"):
             spacing.update(line=g.footer_line, lineRule="exact")
         elif key == "editor_line":
@@ -371,7 +330,7 @@ class StyleSheet:
         sub(normal, "name", val="Normal")
         sub(normal, "qFormat")
         build_props(normal, "pPr", {
-            "widowControl": {"val": 0},
+            "widowControl": {},  # no single line of a paragraph alone at a page's foot or head
             "kinsoku": {},
             "overflowPunct": {"val": 0},
             "autoSpaceDE": {"val": 0},

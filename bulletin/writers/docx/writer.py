@@ -21,11 +21,21 @@ Layout decisions, measured in LibreOffice 7.4 (tests/test_docx_render.py):
   LibreOffice keeps a full-width table positioned relative to the margin
   inline (at the top of the page), but floats one positioned on the page.
 - Page numbers are real PAGE fields in odd and even footers.
+- Keeping together (anatomy.md): widow control on in Normal; keep-with-next
+  on titles, subtitles, 栏目 labels and headings and on an article's last
+  paragraph (so it stays with its attribution); keep-lines on paragraphs of
+  two lines or less (estimated from their characters: 28 cells a line).
+- A title block takes whole grid lines, as in the PDF: an empty "Title
+  Space" paragraph of half a line (Word and LibreOffice drop space *before*
+  at the top of a page, an empty paragraph they keep), the title's lines one
+  grid line each (not snapped: LibreOffice would give a 二号 line two), half
+  a line after.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 
 from docx.image.exceptions import UnrecognizedImageError
@@ -38,7 +48,7 @@ from bulletin.style import Style
 from bulletin.text.titles import title_lines
 from bulletin.writers.docx.package import deterministic_zip, new_document, related_part, set_properties
 from bulletin.writers.docx.styles import Geometry, StyleSheet, em_units
-from bulletin.writers.docx.ooxml import PPR_ORDER, add_text, build_props, sub
+from bulletin.writers.docx.ooxml import PPR_ORDER, add_text, build_props, qn, sub
 
 EMU_PER_TWIP = 635
 
@@ -60,6 +70,7 @@ class DocxWriter:
         self.part = document.part
         self._shape_id = 0
         self.at_top = True  # nothing written below the masthead yet
+        self.cells_per_line = style.page.get("chars", 28)
         self.after_label = False
 
     # -- primitives ------------------------------------------------------
@@ -92,7 +103,12 @@ class DocxWriter:
         add_text(r, text)
 
     def inline_para(self, key: str, para: Para) -> None:
-        p = self.para(key)
+        # A paragraph of two lines never splits (widow control, on in
+        # Normal, keeps longer ones from leaving a single line behind).
+        text = plain_text(para.lead) + plain_text(para.spans)
+        el = self.style.element(key)
+        cells = sum(map(em_units, text)) + el.indent_first
+        p = self.para(key, **({"keepLines": {}} if cells <= 2 * self.cells_per_line else {}))
         if para.lead:
             self.runs(p, para.lead, self.ids["lead"])
         self.runs(p, para.spans)
@@ -125,20 +141,41 @@ class DocxWriter:
         self.after_label = True
 
     def article(self, art) -> None:
-        extra = {"spacing": {"before": 0}} if self.after_label else self._gap()
+        before = 0 if self.after_label else self._gap()["spacing"]["before"]
         self.after_label = False
         self.at_top = False
         title = self.style.element("article_title")
         ems = (self.g.block_w / 20) / (title.size + self.g.char_spacing / 20)
         lines = title_lines(art.title, ems)  # where to break: shared with the PDF writer
-        self.text(self.para("article_title", **extra), "\n".join(lines))
+        # The title block takes whole grid lines: its lines one grid line
+        # each (not snapped to the grid, which LibreOffice would round up to
+        # two lines per 二号 line) and `pad_lines` more, half above (an empty
+        # Title Space paragraph) and half below (a twip short each, so the
+        # body snaps to the very next grid line).
+        half = math.floor(max(0, round(float(title.get("pad_lines", 1)))) * self.g.line / 2)
+        if half:
+            self.para("title_space", spacing={"before": before})
+            before = 0
+        self.text(self.para("article_title", spacing={"before": before, "after": 0 if art.subtitle else half}),
+                  "\n".join(lines))
         if art.subtitle:
             lead = self.style.element("subtitle").get("lead", "——")
-            self.text(self.para("subtitle"), f"{lead}{art.subtitle}")
+            text = art.subtitle if art.subtitle.startswith(lead) else f"{lead}{art.subtitle}"  # one lead
+            self.text(self.para("subtitle", spacing={"before": 0, "after": half}), text)
         for block in art.blocks:
             BLOCK_RULES[type(block)](self, block)
         if art.attribution:
+            self.keep_with_next()  # the article's last paragraph stays with its attribution
             self.text(self.para("attribution"), art.attribution)
+
+    def keep_with_next(self) -> None:
+        """keepNext on the last paragraph written (its pStyle comes first)."""
+        last = self.body[-1] if len(self.body) else None
+        if last is None or last.tag != qn("w:p"):
+            return
+        ppr = last[0]
+        if ppr.tag == qn("w:pPr") and ppr.find(qn("w:keepNext")) is None:
+            ppr.insert(1, ppr.makeelement(qn("w:keepNext"), {}))
 
     def imprint(self, imp: Imprint) -> None:
         """The 版记: a one-column floating table whose bottom rule sits on the

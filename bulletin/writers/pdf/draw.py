@@ -26,7 +26,7 @@ import io
 
 from bulletin.text.chars import CLOSING_CHARS
 from bulletin.writers.pdf.faces import is_bold_face
-from bulletin.writers.pdf.layout import Picture, Rule, TextLine, VRule
+from bulletin.writers.pdf.items import Picture, Rule, TextLine, VRule
 
 _CLOSING = frozenset(CLOSING_CHARS)
 _HALT: dict[str, object] = {}  # reportlab font name → its half-width twin
@@ -129,7 +129,8 @@ class _TextWriter:
             if key != self.tf:
                 out.append(f"{font.getSubsetInternalName(subset, doc)} {_num(size)} Tf")
                 self.tf = key
-            out.append(f"({escape(chunk)}) Tj")
+            # A CID-keyed CFF face (bulletin.fonts.cidfont) has 2-byte codes: hex is shorter and faster.
+            out.append(f"<{chunk.hex()}> Tj" if getattr(font, "hex_text", False) else f"({escape(chunk)}) Tj")
 
     def code(self) -> str:
         return "BT\n" + "\n".join(self.out) + "\nET" if self.out else ""
@@ -256,7 +257,9 @@ class _FastFlate:
         return zlib.decompress(encoded)
 
 
-def render(doc, fontset) -> bytes:
+def render(doc, fontset, on_page=None) -> bytes:
+    """``on_page(canvas, index, page)``, if given, is called as each page is
+    finished (the yearly volume adds its outline and page labels there)."""
     from reportlab import rl_config
     from reportlab.pdfbase import pdfdoc
 
@@ -266,12 +269,12 @@ def render(doc, fontset) -> bytes:
     rl_config.useA85 = 0
     pdfdoc.PDFZCompress = _FastFlate()  # read by reportlab at each use, as a module global
     try:
-        return _render(doc, fontset)
+        return _render(doc, fontset, on_page)
     finally:
         rl_config.useA85, pdfdoc.PDFZCompress = saved
 
 
-def _render(doc, fontset) -> bytes:
+def _render(doc, fontset, on_page=None) -> bytes:
     from reportlab.pdfgen.canvas import Canvas
 
     lay = doc.layout
@@ -288,7 +291,7 @@ def _render(doc, fontset) -> bytes:
     faces = _faces(doc, fontset)
     latin = _Latin(fontset)
     tw = _TextWriter(canvas._doc)
-    for page in doc.pages:
+    for index, page in enumerate(doc.pages):
         tw.reset()
         rules: list[tuple[float, str, float, float, float, float]] = []
         pictures = []
@@ -320,6 +323,8 @@ def _render(doc, fontset) -> bytes:
         text = tw.code()
         if text:
             canvas._code.append(text)
+        if on_page is not None:
+            on_page(canvas, index, page)
         canvas.showPage()
     canvas.save()
     return buf.getvalue()

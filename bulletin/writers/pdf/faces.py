@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bulletin import fonts as _fonts
 from bulletin.diagnostics import BulletinError, Diagnostic
+from bulletin.i18n import N_
 
 LATIN_ROLE = "latin"
 
@@ -78,7 +79,7 @@ class FontSet:
     def __init__(self, faces: dict):
         self.faces = faces
         if LATIN_ROLE not in faces:
-            raise BulletinError([Diagnostic("bulletin.yaml", 1, 1, "E040", "the style defines no 'latin' font role")])
+            raise BulletinError([Diagnostic("bulletin.yaml", 1, 1, "E040", N_("the style defines no 'latin' font role"))])
         try:
             self.latin = Widths(_fonts.registered_name(faces[LATIN_ROLE]))
         except _fonts.FontError as err:
@@ -121,7 +122,7 @@ class FontSet:
             chars = chars_by_role[role]
             face = self.faces.get(role)
             if face is None:
-                diags.append(Diagnostic("bulletin.yaml", 1, 1, "E040", f"the style uses font role '{role}', which it does not define"))
+                diags.append(Diagnostic("bulletin.yaml", 1, 1, "E040", N_("the style uses font role '{role}', which it does not define", role=role)))
                 continue
             try:
                 missing = _fonts.missing_chars(face, chars.keys())
@@ -131,7 +132,7 @@ class FontSet:
                 path, line, col = where(c, chars[c])
                 diags.append(Diagnostic(
                     path, line, col, "E041",
-                    f"character '{c}' (U+{ord(c):04X}) is not in font {face.family} for {role}",
+                    N_("character '{char}' (U+{code:04X}) is not in font {family} for {role}", char=c, code=ord(c), family=face.family, role=role),
                 ))
         if diags:
             raise BulletinError(diags)
