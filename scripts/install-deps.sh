@@ -4,7 +4,8 @@
 #                                    the Fandol faces, see install_fandol below)
 #   scripts/install-deps.sh --test   + poppler-utils and LibreOffice Writer, which the tests use, and
 #                                    shellcheck (actionlint runs it on the CI workflow's scripts),
-#                                    Chromium + chromedriver and npm's axe-core (the HTML tests)
+#                                    Chromium + chromedriver and npm's axe-core (the HTML tests),
+#                                    pandoc (a DOCX made by another tool, for the import tests)
 #   scripts/install-deps.sh --bench  + GNU time, for the benchmarks' memory figures
 # Python packages come from pyproject.toml (pip install -e '.[test]').
 # Elsewhere (macOS, Windows, no root) it only says what to install.
@@ -12,7 +13,7 @@ set -euo pipefail
 
 packages=(fontconfig fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-arphic-ukai fonts-wqy-microhei fonts-noto-cjk fonts-liberation)
 case "${1:-}" in
-  --test) packages+=(poppler-utils libreoffice-writer shellcheck chromium chromium-driver) ;;
+  --test) packages+=(poppler-utils libreoffice-writer shellcheck chromium chromium-driver pandoc) ;;
   --bench) packages+=(poppler-utils libreoffice-writer time) ;;
 esac
 

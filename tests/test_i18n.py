@@ -326,3 +326,25 @@ def test_the_catalogue_is_package_data():
     patterns = config["tool"]["setuptools"]["package-data"]["bulletin"]
     assert any(fnmatch.fnmatch(MO.relative_to(PACKAGE).as_posix(), p) for p in patterns)
     assert "bulletin" in config["tool"]["setuptools"]["packages"]
+
+
+def test_every_command_help_has_its_chinese():
+    """Each command's docstring, short help and option help (new commands too)."""
+    code = r"""
+import inspect, click
+from bulletin import i18n
+from bulletin.cli import COMMANDS, main
+ctx = click.Context(main)
+missing = []
+for command in [main] + [main.get_command(ctx, name) for name in COMMANDS]:
+    for item in (command, *command.params):
+        for attr in ("help", "short_help"):
+            text = getattr(item, attr, None)
+            if isinstance(text, str) and text and not any('\u4e00' <= c <= '\u9fff' for c in text.replace('简报', '')):
+                missing.append(f"{command.name} {getattr(item, 'name', '')}.{attr}: {text[:60]!r}")
+print("\n".join(missing))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120,
+                          env={**os.environ, "BULLETIN_LANG": "zh"})
+    assert done.returncode == 0, done.stderr
+    assert not done.stdout.strip(), "help without Chinese (run `make messages`, translate in bulletin.po):\n" + done.stdout

@@ -9,6 +9,7 @@ import click
 
 from bulletin.cli import console
 from bulletin.diagnostics import EXIT_CONTENT, EXIT_OK, BulletinError, Collector, Diagnostic
+from bulletin.i18n import _
 
 
 @click.command()
@@ -36,9 +37,9 @@ def build(ids, all_, formats, out_dir, jobs, force, keep_going, root) -> None:
 
     started = time.perf_counter()
     if not ids and not all_:
-        raise click.UsageError("name one or more issue ids (e.g. 2018-48) or --all")
+        raise click.UsageError(_("name one or more issue ids (e.g. 2018-48) or --all"))
     if ids and all_:
-        raise click.UsageError("name issue ids or --all, not both")
+        raise click.UsageError(_("name issue ids or --all, not both"))
     parsed = None if all_ else console.parse_ids(ids)
     try:
         repo_root = find_root(root)
@@ -63,22 +64,23 @@ def build(ids, all_, formats, out_dir, jobs, force, keep_going, root) -> None:
     if report.interrupted:
         _interrupted(report)
     if report.nothing_written:
-        click.echo(f"bulletin: {console.plural(len(report.errors), 'error')}; nothing written", err=True)
+        click.echo("bulletin: " + _("{errors}; nothing written").format(errors=console.plural(len(report.errors), "error")), err=True)
         console.exit_now(EXIT_CONTENT)
     if bar is None:
         for path in report.written:
-            click.echo(f"wrote {_shown(path)}")
+            click.echo(_("wrote {path}").format(path=_shown(path)))
     for res in report.empty:
-        console.say(f"bulletin: skipped {res.id}: no articles yet (bulletin new {res.id} --article NAME adds one)")
-    summary = (f"built {console.plural(len(report.built), 'issue')} ({console.plural(len(report.written), 'file')}) "
-               f"in {time.perf_counter() - started:.1f} s; {len(report.skipped)} skipped")
+        console.say("bulletin: " + _("skipped {iid}: no articles yet (bulletin new {iid} --article NAME adds one)").format(iid=res.id))
+    summary = _("built {issues} ({files}) in {seconds:.1f} s; {skipped} skipped").format(
+        issues=console.plural(len(report.built), "issue"), files=console.plural(len(report.written), "file"),
+        seconds=time.perf_counter() - started, skipped=len(report.skipped))
     if report.skipped:
-        summary += " (up to date)"
+        summary += _(" (up to date)")
     if report.failed:
-        summary += f"; {len(report.failed)} failed ({', '.join(r.id for r in report.failed)})"
+        summary += _("; {count} failed ({ids})").format(count=len(report.failed), ids=", ".join(r.id for r in report.failed))
     findings = _findings_line(report, parsed)
     if findings and console.verbosity() >= console.NORMAL:  # -q: not this part
-        summary += f"; {findings}"
+        summary += _("; {findings}").format(findings=findings)
     click.echo(summary, err=True)
     console.exit_now(EXIT_OK if report.ok else EXIT_CONTENT)
 
@@ -100,12 +102,13 @@ def _shown(path: Path) -> str:
 def _interrupted(report) -> None:
     """Ctrl-C: say what was kept, and exit 130 (never 'Aborted!' and 1, the content-error code)."""
     for path in report.written:
-        click.echo(f"wrote {_shown(path)}")
+        click.echo(_("wrote {path}").format(path=_shown(path)))
     done = {r.id for r in report.built}
     left = [r.id for r in report.issues if r.id not in done and not r.skipped and not r.empty]
-    shown = ", ".join(left[:6]) + (f" and {len(left) - 6} more" if len(left) > 6 else "")
-    where = f"; left as they were: {shown}" if left else ""
-    click.echo(f"bulletin: interrupted: {console.plural(len(done), 'finished issue')} written{where}", err=True)
+    shown = ", ".join(left[:6]) + (_(" and {count} more").format(count=len(left) - 6) if len(left) > 6 else "")
+    where = _("; left as they were: {ids}").format(ids=shown) if left else ""
+    click.echo("bulletin: " + _("interrupted: {done} written{where}").format(
+        done=console.plural(len(done), "finished issue"), where=where), err=True)
     console.exit_now(EXIT_INTERRUPTED)
 
 
@@ -114,8 +117,9 @@ def _findings_line(report, ids) -> str:
     parts = []
     if report.warnings:
         which = " ".join(r.id for r in report.built) if ids is not None else "--all"
-        parts.append(f"{console.plural(report.warnings, 'warning')} (bulletin check {which} lists them)")
+        parts.append(_("{warnings} (bulletin check {which} lists them)").format(
+            warnings=console.plural(report.warnings, "warning"), which=which))
     if report.substitutes:
-        faces = ", ".join(f"{role} in {family}" for role, family in report.substitutes)
-        parts.append(f"substitute faces: {faces} (official font not installed; see bulletin fonts)")
-    return "; ".join(parts)
+        faces = ", ".join(_("{role} in {family}").format(role=role, family=family) for role, family in report.substitutes)
+        parts.append(_("substitute faces: {faces} (official font not installed; see bulletin fonts)").format(faces=faces))
+    return "".join([parts[0], *(_("; {findings}").format(findings=p) for p in parts[1:])]) if parts else ""

@@ -22,6 +22,7 @@ from bulletin.i18n import _, localize
 @click.option("--id", "past_id", metavar="ID", help="With --past and one FILE: its issue id, when the file does not say.")
 @click.option("--dry-run", is_flag=True, help="Print the Markdown; write nothing.")
 @console.ROOT_OPTION
+@console.verbosity_options
 def import_command(files, issue_id, county, column, name, past, past_id, dry_run, root) -> None:
     """Turn county submissions (Word .docx, as Word or WPS save them) into
     articles of issue ID: issues/ID/NAME.md with front matter, pictures
@@ -89,14 +90,17 @@ def import_command(files, issue_id, county, column, name, past, past_id, dry_run
         console.print_diagnostics([Diagnostic(str(exc.filename), 1, 1, "E060", N_("{path} already exists: import never overwrites",
                                                                                   path=str(exc.filename)))])
         sys.exit(EXIT_CONTENT)
-    click.echo(_("next: {command}").format(command="bulletin check " + " ".join(str(p.issue) for p in plans if p.issue)), err=True)
+    console.say(_("next: {command}").format(command="bulletin check " + " ".join(str(p.issue) for p in plans if p.issue)))
 
 
 def _print_report(report) -> None:
+    quiet = console.verbosity() < console.NORMAL  # -q: only the guesses to check
+    if quiet and not report.guesses:
+        return
     click.echo(f"{report.source}:", err=True)
-    for line in report.lines:
+    for line in [] if quiet else report.lines:
         click.echo(f"  {localize(line)}", err=True)
-    for note in report.notes:
+    for note in [] if quiet else report.notes:
         click.echo("  " + _("note: {text}").format(text=localize(note)), err=True)
     for guess in report.guesses:
         click.echo("  " + _("unsure: {text}").format(text=localize(guess)), err=True)

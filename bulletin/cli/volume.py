@@ -19,6 +19,7 @@ from bulletin.i18n import _
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Output folder.")
 @console.ROOT_OPTION
+@console.verbosity_options
 def volume_command(year, formats, out_dir, root) -> None:
     """The issues of YEAR bound in one document, OUT/YEAR-volume.pdf and
     OUT/YEAR-volume.docx: a cover, a contents list (每期 → 文章, county,
@@ -32,7 +33,7 @@ def volume_command(year, formats, out_dir, root) -> None:
     if report.errors:
         sys.exit(EXIT_CONTENT)  # one line per error, nothing else: nothing was written
     for path in report.written:
-        click.echo(_("wrote {path}").format(path=path))
-    click.echo(_("volume {year}: {issues} issues, {articles} articles").format(
-        year=report.year, issues=report.issues, articles=report.articles), err=True)
+        console.say(_("wrote {path}").format(path=path), err=False)
+    console.say(_("volume {year}: {issues} issues, {articles} articles").format(
+        year=report.year, issues=report.issues, articles=report.articles))
     sys.exit(EXIT_OK)

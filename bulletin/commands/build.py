@@ -151,13 +151,22 @@ class _Plan:
 def _plan(root: Path, ids: list[IssueId] | None, options: BuildOptions) -> _Plan:
     """Which outputs are stale, from content hashes: no Markdown is parsed and
     no writer imported, so an up-to-date batch costs almost nothing."""
+    formats = tuple(dict.fromkeys(options.formats)) or FORMATS
+    if "pdf" not in formats:
+        return _plan_keys(root, ids, options, formats)
+    from bulletin.fonts.find import listing_ahead
+
+    with listing_ahead():  # a PDF key needs the installed fonts: fc-list runs meanwhile
+        return _plan_keys(root, ids, options, formats)
+
+
+def _plan_keys(root: Path, ids: list[IssueId] | None, options: BuildOptions, formats: tuple[str, ...]) -> _Plan:
     from bulletin.commands.incremental import Planner, Stamps
     from bulletin.sources.repo import issue_folders
 
     diags = Collector()
     folders = issue_folders(root, diags)
     wanted = sorted(folders) if ids is None else list(dict.fromkeys(ids))
-    formats = tuple(dict.fromkeys(options.formats)) or FORMATS
     plan = _Plan(wanted, options.out_dir, formats, {}, {}, [], Stamps(options.out_dir), Planner(root, folders, options.style), diags,
                  token=f"b{os.getpid()}x{time.monotonic_ns() % 1000000:06d}")
     for iid in wanted:

@@ -10,7 +10,6 @@ collects *every* problem instead of stopping at the first.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -322,6 +321,8 @@ def validate(doc: Doc, schema: dict[str, Field], diags: Collector, what: str, ke
         return False
     for key in data:
         if key not in schema:
+            import difflib  # only for a misspelt key's hint
+
             hint = difflib.get_close_matches(str(key), list(schema), n=1, cutoff=0.6)
             suggestion = N_(" (did you mean '{key}'?)", key=hint[0]) if hint else N_(" (known keys: {keys})", keys=", ".join(schema))
             diags.error("E022", doc.path, doc.line_of(keys + (key,)), N_("{what}: unknown key '{key}'{suggestion}", what=what, key=_dotted(keys + (key,)), suggestion=suggestion), key=str(key))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import zipfile
 from functools import lru_cache
 
@@ -30,7 +31,7 @@ APP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-propert
 
 @lru_cache(maxsize=1)
 def lean_template() -> bytes:
-    document = docx.Document()
+    document = docx.Document(io.BytesIO(_pruned_default()))
     part = document.part
     for rId, rel in list(part.rels.items()):
         if rel.reltype in _DROP_DOC_RELS:
@@ -48,6 +49,31 @@ def lean_template() -> bytes:
         del sect.attrib[attr]
     out = io.BytesIO()
     document.save(out)
+    return out.getvalue()
+
+
+def _pruned_default() -> bytes:
+    """python-docx's default template with the parts lean_template drops
+    already left out, and styles/settings already the empty placeholders:
+    loading it skips parsing 440 KB of styles (~7 ms of a one-issue build).
+    lean_template gives the same bytes either way (a test compares them)."""
+    path = os.path.join(os.path.dirname(docx.__file__), "templates", "default.docx")
+    drop = {"word/_rels/document.xml.rels": _DROP_DOC_RELS, "_rels/.rels": _DROP_PKG_RELS}
+    blank = {"word/styles.xml": "styles", "word/settings.xml": "settings"}
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
+        for name in src.namelist():
+            if name in blank:
+                data = etree.tostring(etree.Element(f"{{{W_NS}}}{blank[name]}", nsmap={"w": W_NS}))
+            else:
+                data = src.read(name)
+            if name in drop:  # the relationships to dropped parts: those parts are never read
+                root = etree.fromstring(data)
+                for rel in list(root):
+                    if rel.get("Type") in drop[name]:
+                        root.remove(rel)
+                data = etree.tostring(root)
+            dst.writestr(name, data)
     return out.getvalue()
 
 

@@ -15,7 +15,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from bulletin.model import Bulletin, Src
+from bulletin.writers.pdf import pillow
 from bulletin.writers.pdf.layout import BLOCK_RULES, Document, dump
+
+pillow.defer()  # before anything imports reportlab
 
 __all__ = ["BLOCK_RULES", "dump", "lay_out_bulletin", "warm", "write_pdf"]
 
