@@ -530,3 +530,20 @@ def test_init_writes_where_this_bulletin_came_from(monkeypatch, direct_url, expe
 
     monkeypatch.setattr(importlib.metadata, "distribution", lambda name: Dist())
     assert ci.package_source() == expected
+
+
+def test_a_ctrl_c_during_the_renames_is_held_back_not_lost():
+    """The renames finish, then the SIGINT reaches the handler that was there
+    before (watch stops on it; build exits 130).  Dropping it made `watch`
+    ignore a Ctrl-C that came while a rebuild was being written."""
+    import signal
+
+    from bulletin.commands.build import _no_interrupts
+
+    finished = []
+    with pytest.raises(KeyboardInterrupt):
+        with _no_interrupts():
+            signal.raise_signal(signal.SIGINT)
+            finished.append("renames")
+    assert finished == ["renames"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

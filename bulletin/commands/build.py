@@ -353,22 +353,31 @@ def _no_articles(folder) -> bool:
 
 
 class _no_interrupts:
-    """SIGINT ignored inside (main thread only): the renames and the stamps finish."""
+    """SIGINT held back inside (main thread only): the renames and the stamps
+    finish, then a Ctrl-C that came meanwhile is delivered to the handler that
+    was there before.  Held back, not dropped: `watch` stops on the SIGINT
+    that arrives while a rebuild is being written."""
 
     def __enter__(self):
         import signal
         import threading
 
         self.previous = None
+        self.pending = False
         if threading.current_thread() is threading.main_thread():
-            self.previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            self.previous = signal.signal(signal.SIGINT, self._hold)
         return self
+
+    def _hold(self, signum, frame) -> None:
+        self.pending = True
 
     def __exit__(self, *exc):
         import signal
 
         if self.previous is not None:
             signal.signal(signal.SIGINT, self.previous)
+            if self.pending:
+                signal.raise_signal(signal.SIGINT)
         return False
 
 
