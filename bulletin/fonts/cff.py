@@ -19,6 +19,21 @@ _SUBRS = (19,)
 _OFFSET_OPS = {_CHARSET, _CHARSTRINGS, _FDARRAY, _FDSELECT}
 
 
+
+def charstring_number(data: bytes, i: int) -> tuple[int | float, int]:
+    """The Type 2 charstring operand at data[i] (a byte of 28 or 32–255) and
+    the offset after it; a 16.16 fixed number comes back as a float."""
+    b = data[i]
+    if b == 28:
+        return struct.unpack_from(">h", data, i + 1)[0], i + 3
+    if b <= 246:
+        return b - 139, i + 1
+    if b <= 250:
+        return (b - 247) * 256 + data[i + 1] + 108, i + 2
+    if b <= 254:
+        return -(b - 251) * 256 - data[i + 1] - 108, i + 2
+    return struct.unpack_from(">l", data, i + 1)[0] / 65536.0, i + 5
+
 class CFFError(ValueError):
     pass
 
@@ -247,21 +262,8 @@ class CFF:
         while i < end and not state["done"]:
             b = data[i]
             if b >= 32 or b == 28:
-                if b == 28:
-                    stack.append(struct.unpack_from(">h", data, i + 1)[0])
-                    i += 3
-                elif b <= 246:
-                    stack.append(b - 139)
-                    i += 1
-                elif b <= 250:
-                    stack.append((b - 247) * 256 + data[i + 1] + 108)
-                    i += 2
-                elif b <= 254:
-                    stack.append(-(b - 251) * 256 - data[i + 1] - 108)
-                    i += 2
-                else:
-                    stack.append(None)  # 16.16 fixed: never a subr number
-                    i += 5
+                value, i = charstring_number(data, i)
+                stack.append(value)
                 continue
             i += 1
             if b in (1, 3, 18, 23):  # hstem vstem hstemhm vstemhm
@@ -272,7 +274,7 @@ class CFF:
                 stack.clear()
                 i += (state["stems"] + 7) // 8
             elif b in (10, 29):  # callsubr callgsubr
-                if not stack or stack[-1] is None:
+                if not stack or not isinstance(stack[-1], int):  # a 16.16 fixed is never a subr number
                     raise CFFError("a computed subroutine number")
                 if b == 10:
                     n = stack.pop() + lbias

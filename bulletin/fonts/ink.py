@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import struct
 
-from bulletin.fonts.cff import CFF, CFFError, _bias
+from bulletin.fonts.cff import CFF, CFFError, _bias, charstring_number
 
 
 
@@ -90,21 +90,8 @@ class _Ink:
         while i < end and not self.done:
             b = data[i]
             if b >= 32 or b == 28:
-                if b == 28:
-                    stack.append(struct.unpack_from(">h", data, i + 1)[0])
-                    i += 3
-                elif b <= 246:
-                    stack.append(b - 139)
-                    i += 1
-                elif b <= 250:
-                    stack.append((b - 247) * 256 + data[i + 1] + 108)
-                    i += 2
-                elif b <= 254:
-                    stack.append(-(b - 251) * 256 - data[i + 1] - 108)
-                    i += 2
-                else:
-                    stack.append(struct.unpack_from(">l", data, i + 1)[0] / 65536.0)
-                    i += 5
+                value, i = charstring_number(data, i)
+                stack.append(value)
                 continue
             i += 1
             args = stack[:]
